@@ -1,9 +1,20 @@
-"""The toolbar glue: title, scripts, URLs. The timeline itself lives elsewhere."""
+"""The toolbar glue: title, scripts, URLs and what the page request tells.
+
+No timeline logic here: the panel body is a shell that the panel's script fills
+from the endpoints in :mod:`ddt_timetravel.views`, live, while the page runs.
+"""
 
 from __future__ import annotations
 
 from debug_toolbar.panels import Panel
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
+from django.urls import URLPattern, path
+
+from . import views
+from .conf import get_setting
+from .page import time_travel_enabled, views_on_page
 
 
 class TimeTravelPanel(Panel):
@@ -15,14 +26,43 @@ class TimeTravelPanel(Panel):
 
     @property
     def is_historical(self) -> bool:
+        """Live data: the History panel's "Switch" leaves this panel alone."""
         return False
 
     @property
     def nav_subtitle(self) -> str:
-        return "djust state history"
+        views_found = self.get_stats().get("views") or []
+        if not views_found:
+            return "no LiveView on this page"
+        if any(view["time_travel"] for view in views_found):
+            return "recording"
+        return "time travel off"
 
     @property
     def scripts(self) -> list[str]:
         scripts = super().scripts
         scripts.append(static("ddt_timetravel/panel.js"))
         return scripts
+
+    @classmethod
+    def get_urls(cls) -> list[URLPattern]:
+        return [
+            path("time-travel/timeline/", views.timeline, name="ddt_timetravel_timeline"),
+            path("time-travel/locate/", views.locate, name="ddt_timetravel_locate"),
+        ]
+
+    def generate_stats(self, request: HttpRequest, response: HttpResponse) -> None:
+        content = b""
+        if "html" in response.get("Content-Type", "") and not response.streaming:
+            content = response.content
+        found = [
+            {"path": view_path, "time_travel": time_travel_enabled(view_path)}
+            for view_path in views_on_page(content)
+        ]
+        self.record_stats(
+            {
+                "views": found,
+                "debug": bool(settings.DEBUG),
+                "poll_ms": int(get_setting("POLL_INTERVAL_MS")),
+            }
+        )

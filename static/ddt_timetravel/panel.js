@@ -1,1 +1,318 @@
-// placeholder
+// Time Travel panel for django-debug-toolbar: a thin client.
+//
+// All HTML comes from the server (Django templates). This module fetches
+// fragments, sends djust frames through the page's own LiveView socket and
+// listens to djust's and the toolbar's events. State lives in module scope so
+// the toolbar may replace the panel's DOM (UPDATE_ON_FETCH) at any time.
+
+const PANEL_ID = "TimeTravelPanel";
+const DOCK_KEY = "djtt.dockHeight";
+const MIN_DOCK = 120;
+
+const state = {
+    sessionId: null,
+    lastSeq: 0,
+    headSeq: 1,
+    viewing: null, // {seq, which} of the restored state the page shows
+    pendingJump: null, // {seq, which, index} sent, not yet acknowledged
+    refreshing: false,
+    again: false,
+    timer: null,
+    listening: false,
+};
+
+function toolbar() {
+    const host = document.getElementById("djDebugRoot");
+    const scope = host ? host.shadowRoot || host : document;
+    return scope.querySelector("#djDebug") || document.getElementById("djDebug");
+}
+
+function panelRoot() {
+    const djDebug = toolbar();
+    return djDebug ? djDebug.querySelector(`#${PANEL_ID} [data-djtt-root]`) : null;
+}
+
+function panelIsOpen() {
+    const djDebug = toolbar();
+    const panel = djDebug && djDebug.querySelector(`#${PANEL_ID}`);
+    return Boolean(panel && !panel.classList.contains("djdt-hidden"));
+}
+
+function liveView() {
+    return (window.djust && window.djust.liveViewInstance) || null;
+}
+
+function usesSse(lv) {
+    return Boolean(lv) && !("ws" in lv);
+}
+
+function socketReady(lv) {
+    return Boolean(
+        lv && lv.ws && lv.ws.readyState === WebSocket.OPEN && lv.viewMounted && lv.sessionId
+    );
+}
+
+function say(message) {
+    const root = panelRoot();
+    const status = root && root.querySelector("[data-djtt-status]");
+    if (status) status.textContent = message;
+}
+
+function rowsList(root) {
+    return root.querySelector("[data-djtt-rows]");
+}
+
+function resetTimeline(root, sessionId) {
+    state.sessionId = sessionId;
+    state.lastSeq = 0;
+    state.headSeq = 1;
+    state.viewing = null;
+    state.pendingJump = null;
+    rowsList(root).replaceChildren();
+}
+
+function parseFragment(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content.querySelector("[data-djtt-fragment]");
+}
+
+function markViewing(root) {
+    for (const row of rowsList(root).children) {
+        const current = state.viewing && Number(row.dataset.ttSeq) === state.viewing.seq;
+        row.classList.toggle("djdt-highlighted", Boolean(current));
+        if (current) {
+            row.setAttribute("aria-current", "true");
+            row.dataset.ttWhich = state.viewing.which;
+        } else {
+            row.removeAttribute("aria-current");
+            delete row.dataset.ttWhich;
+        }
+    }
+}
+
+function applyFragment(root, fragment) {
+    const header = root.querySelector("[data-djtt-header]");
+    const headerContent = fragment.querySelector("[data-djtt-header-content]");
+    if (header && headerContent) header.replaceChildren(...headerContent.childNodes);
+    const message = fragment.querySelector("[data-djtt-message]");
+    if (fragment.dataset.disabled) {
+        say(message ? message.textContent : "Time travel is off for this view.");
+        return;
+    }
+    state.headSeq = Number(fragment.dataset.headSeq);
+    const list = rowsList(root);
+    const fresh = fragment.querySelector("[data-djtt-new-rows]");
+    const known = new Set([...list.children].map((row) => row.dataset.ttSeq));
+    const incoming = [...fresh.children].filter((row) => !known.has(row.dataset.ttSeq));
+    list.prepend(...incoming);
+    for (const row of [...list.children]) {
+        const index = Number(row.dataset.ttSeq) - state.headSeq;
+        if (index < 0) row.remove();
+        else row.dataset.ttIndex = String(index);
+    }
+    state.lastSeq = Math.max(state.lastSeq, Number(fragment.dataset.lastSeq));
+    markViewing(root);
+    if (message) say(message.textContent);
+    else if (!state.pendingJump) say(statusLine());
+}
+
+function statusLine() {
+    if (state.viewing) {
+        return `Viewing #${state.viewing.seq} (${state.viewing.which}). New events continue from this state.`;
+    }
+    return "Live: new events appear as they happen.";
+}
+
+async function refresh() {
+    const root = panelRoot();
+    if (!root || !panelIsOpen()) return;
+    if (state.refreshing) {
+        state.again = true;
+        return;
+    }
+    const lv = liveView();
+    if (!lv) {
+        say("This page has no djust client: add {% djust_client_config %} to the template and render the view as a LiveView.");
+        return;
+    }
+    if (!lv.sessionId) {
+        say("The LiveView socket has not connected yet. If this persists, reload the page.");
+        return;
+    }
+    if (lv.sessionId !== state.sessionId) resetTimeline(root, lv.sessionId);
+    const url = new URL(root.dataset.timelineUrl, window.location.href);
+    url.searchParams.set("session", state.sessionId);
+    url.searchParams.set("after", String(state.lastSeq));
+    if (state.viewing) url.searchParams.set("viewing", `${state.viewing.seq}:${state.viewing.which}`);
+    state.refreshing = true;
+    try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        const body = await response.text();
+        if (!response.ok) {
+            say(body || `The panel request failed (${response.status}).`);
+            return;
+        }
+        const fragment = parseFragment(body);
+        if (fragment && state.sessionId === lv.sessionId) applyFragment(root, fragment);
+    } catch (error) {
+        say("The server did not answer. Is it still running? Reload the page once it is back.");
+    } finally {
+        state.refreshing = false;
+        if (state.again) {
+            state.again = false;
+            refresh();
+        }
+    }
+}
+
+async function locate(root, seq) {
+    const url = new URL(root.dataset.locateUrl, window.location.href);
+    url.searchParams.set("session", state.sessionId);
+    url.searchParams.set("seq", String(seq));
+    const response = await fetch(url, { credentials: "same-origin" });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || `The panel request failed (${response.status}).`);
+    return body.index;
+}
+
+async function restore(seq, which) {
+    const root = panelRoot();
+    const lv = liveView();
+    if (!root) return;
+    if (usesSse(lv)) {
+        say("This page uses djust's SSE fallback: djust accepts time-travel jumps only over the WebSocket.");
+        return;
+    }
+    if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
+        say("The LiveView socket is not connected: reload the page to start a new session.");
+        return;
+    }
+    try {
+        const index = await locate(root, seq);
+        state.pendingJump = { seq, which, index };
+        say(`Restoring #${seq} (${which})…`);
+        lv.sendMessage({ type: "time_travel_jump", index, which });
+    } catch (error) {
+        state.pendingJump = null;
+        say(error.message);
+    }
+}
+
+function onRestoreClick(event) {
+    const button = event.target.closest("[data-djtt-restore]");
+    if (!button) return;
+    const row = button.closest("[data-tt-seq]");
+    if (row) restore(Number(row.dataset.ttSeq), button.dataset.djttRestore);
+}
+
+function onLiveClick(event) {
+    if (!event.target.closest("[data-djtt-live]")) return;
+    if (state.lastSeq < state.headSeq) {
+        say("No events yet: the page is live.");
+        return;
+    }
+    restore(state.lastSeq, "after");
+}
+
+function onTimeTravelState(event) {
+    const frame = event.detail || {};
+    const pending = state.pendingJump;
+    const seq = pending && pending.index === frame.cursor ? pending.seq : state.headSeq + frame.cursor;
+    state.pendingJump = null;
+    state.viewing = seq === state.lastSeq && frame.which === "after" ? null : { seq, which: frame.which };
+    const root = panelRoot();
+    if (root) markViewing(root);
+    say(statusLine());
+    refresh();
+}
+
+function onTimeTravelEvent() {
+    state.viewing = null;
+    refresh();
+}
+
+function onDjustError(event) {
+    if (!state.pendingJump) return;
+    const detail = event.detail || {};
+    state.pendingJump = null;
+    say(`djust refused the restore: ${detail.error || "unknown error"}`);
+}
+
+function startResize(event) {
+    const handle = event.target.closest("[data-djtt-resize]");
+    if (!handle) return;
+    const panel = handle.closest(`#${PANEL_ID}`);
+    if (!panel) return;
+    event.preventDefault();
+    const startY = event.clientY;
+    const startHeight = panel.getBoundingClientRect().height;
+    const move = (moveEvent) => setDockHeight(panel, startHeight + (startY - moveEvent.clientY));
+    const stop = () => {
+        window.removeEventListener("pointermove", move);
+        window.removeEventListener("pointerup", stop);
+        try {
+            localStorage.setItem(DOCK_KEY, String(Math.round(panel.getBoundingClientRect().height)));
+        } catch (error) {
+            // Storage may be unavailable (private mode); the size just is not kept.
+        }
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", stop);
+}
+
+function setDockHeight(panel, height) {
+    const max = Math.max(MIN_DOCK, window.innerHeight - 60);
+    const clamped = Math.min(Math.max(height, MIN_DOCK), max);
+    panel.style.setProperty("--djtt-dock-height", `${clamped}px`);
+}
+
+function restoreDockHeight() {
+    const djDebug = toolbar();
+    const panel = djDebug && djDebug.querySelector(`#${PANEL_ID}`);
+    let saved = null;
+    try {
+        saved = Number(localStorage.getItem(DOCK_KEY));
+    } catch (error) {
+        saved = null;
+    }
+    if (panel && saved) setDockHeight(panel, saved);
+}
+
+function schedulePolling(root) {
+    if (state.timer) return;
+    const interval = Math.max(250, Number(root.dataset.pollMs) || 1500);
+    state.timer = window.setInterval(() => {
+        if (panelIsOpen()) refresh();
+    }, interval);
+}
+
+function listenOnce() {
+    const djDebug = toolbar();
+    if (state.listening || !djDebug) return;
+    state.listening = true;
+    djDebug.addEventListener("click", onRestoreClick);
+    djDebug.addEventListener("click", onLiveClick);
+    djDebug.addEventListener("pointerdown", startResize);
+    djDebug.addEventListener("djdt.panel.render", (event) => {
+        if (event.detail && event.detail.panelId === PANEL_ID) init();
+    });
+    document.addEventListener("djust:time-travel-event", onTimeTravelEvent);
+    document.addEventListener("djust:time-travel-state", onTimeTravelState);
+    window.addEventListener("djust:error", onDjustError);
+}
+
+function init() {
+    listenOnce();
+    const root = panelRoot();
+    if (!root) return;
+    restoreDockHeight();
+    if (root.dataset.hasTimeTravel) {
+        // A re-rendered panel (reopened, UPDATE_ON_FETCH) starts empty: fetch all again.
+        if (!rowsList(root).children.length) state.lastSeq = 0;
+        schedulePolling(root);
+        refresh();
+    }
+}
+
+init();

@@ -1,0 +1,61 @@
+"""Short, readable text for JSON-like values, sizes and durations."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from .masking import MASKED
+
+COMPACT_LIMIT = 60
+
+
+def shorten(text: str, limit: int = COMPACT_LIMIT) -> str:
+    """Cut ``text`` to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def compact(value: Any, limit: int = COMPACT_LIMIT) -> str:
+    """One-line rendering of a value: JSON for data, the marker for masked values."""
+    if value is MASKED:
+        return str(MASKED)
+    if isinstance(value, list) and len(value) > 3:
+        return f"[{len(value)} items]"
+    if isinstance(value, dict) and len(value) > 3:
+        return f"{{{len(value)} keys}}"
+    return shorten(json.dumps(value, default=_masked_or_str, ensure_ascii=False), limit)
+
+
+def pretty(value: Any) -> str:
+    """Indented JSON for the full view of params or state."""
+    return json.dumps(value, default=_masked_or_str, ensure_ascii=False, indent=2)
+
+
+def compact_params(params: dict[str, Any], limit: int = COMPACT_LIMIT) -> str:
+    """``amount=5, label="x"`` style summary of event params."""
+    if not params:
+        return ""
+    text = ", ".join(f"{key}={compact(value, 24)}" for key, value in params.items())
+    return shorten(text, limit)
+
+
+def clock_time(ts: float) -> str:
+    """Wall-clock time of an event in the project's time zone, to the millisecond."""
+    moment = datetime.fromtimestamp(ts, tz=timezone.get_current_timezone())
+    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def elapsed(seconds: float) -> str:
+    """``+850 ms`` or ``+2.4 s`` or ``+3 min``."""
+    if seconds < 1:
+        return f"+{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"+{seconds:.1f} s"
+    return f"+{seconds / 60:.0f} min"
+
+
+def _masked_or_str(value: Any) -> str:
+    return str(value)

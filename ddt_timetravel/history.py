@@ -1,0 +1,148 @@
+"""Stable event numbers on top of djust's ring buffer.
+
+djust's buffer only knows positions, and positions shift once old events are
+evicted. The panel numbers every snapshot the first time it sees it (``seq``,
+1-based, never reused within a view instance). Snapshots sit in the buffer in
+append order, so the numbers are contiguous: ``buffer[i]`` is event
+``head_seq + i``. One weak reference to the newest numbered snapshot is all the
+state kept per view, and numbering walks back from the tail over new events
+only, so a refresh costs the same with 10 or 1000 events held.
+
+This module is also the one place that touches djust's private
+``_time_travel_buffer`` attribute.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from djust.time_travel import EventSnapshot, TimeTravelBuffer
+
+_MAX_ATTEMPTS = 5
+
+
+class BufferBusy(RuntimeError):
+    """The buffer changed under every attempt to read it consistently."""
+
+
+def time_travel_buffer(view: Any) -> TimeTravelBuffer | None:
+    """The view's ring buffer, or None when time travel is off for it."""
+    buffer = getattr(view, "_time_travel_buffer", None)
+    return buffer if isinstance(buffer, TimeTravelBuffer) else None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One buffered snapshot with its stable number and current position."""
+
+    seq: int
+    index: int
+    snapshot: EventSnapshot
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the buffer holds right now, in stable numbers."""
+
+    head_seq: int
+    length: int
+    capacity: int
+
+    @property
+    def last_seq(self) -> int:
+        """Number of the newest event held (``head_seq - 1`` when empty)."""
+        return self.head_seq + self.length - 1
+
+    def index_of(self, seq: int) -> int | None:
+        """Current buffer position of event ``seq``, or None when not held."""
+        index = seq - self.head_seq
+        return index if 0 <= index < self.length else None
+
+
+class _Tail:
+    """The newest numbered snapshot of one view (weakly held) and its number."""
+
+    __slots__ = ("lock", "ref", "seq", "__weakref__")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ref: weakref.ref[EventSnapshot] | None = None
+        self.seq = 0
+
+    def snapshot(self) -> EventSnapshot | None:
+        return self.ref() if self.ref is not None else None
+
+
+_tails: weakref.WeakKeyDictionary[Any, _Tail] = weakref.WeakKeyDictionary()
+_tails_lock = threading.Lock()
+
+
+def _tail_for(view: Any) -> _Tail:
+    with _tails_lock:
+        tail = _tails.get(view)
+        if tail is None:
+            tail = _tails[view] = _Tail()
+        return tail
+
+
+def _number_new(buffer: TimeTravelBuffer, tail: _Tail) -> Window:
+    """Give numbers to snapshots appended since the last look; return the window."""
+    length = len(buffer)
+    known = tail.snapshot()
+    new_count = 0
+    for index in range(length - 1, -1, -1):
+        if buffer.jump(index) is known:
+            break
+        new_count += 1
+    if new_count:
+        newest = buffer.jump(length - 1)
+        if newest is not None:
+            tail.ref = weakref.ref(newest)
+            tail.seq += new_count
+    return Window(head_seq=tail.seq - length + 1, length=length, capacity=buffer.max_events)
+
+
+def _unchanged(buffer: TimeTravelBuffer, window: Window, tail: _Tail) -> bool:
+    if len(buffer) != window.length:
+        return False
+    return window.length == 0 or buffer.jump(window.length - 1) is tail.snapshot()
+
+
+def read(
+    view: Any, buffer: TimeTravelBuffer, first_seq: int, last_seq: int | None = None
+) -> tuple[Window, list[Entry]]:
+    """The window and the held entries numbered ``first_seq``..``last_seq`` (or newest).
+
+    Retries while events arrive mid-read so positions and numbers always agree.
+    """
+    tail = _tail_for(view)
+    for _ in range(_MAX_ATTEMPTS):
+        with tail.lock:
+            window = _number_new(buffer, tail)
+            start = max(first_seq, window.head_seq)
+            stop = window.last_seq if last_seq is None else min(last_seq, window.last_seq)
+            entries = []
+            for seq in range(start, stop + 1):
+                snapshot = buffer.jump(seq - window.head_seq)
+                if snapshot is None:
+                    break
+                entries.append(Entry(seq=seq, index=seq - window.head_seq, snapshot=snapshot))
+            if _unchanged(buffer, window, tail):
+                return window, entries
+    raise BufferBusy("The time-travel buffer kept changing while it was read; try again.")
+
+
+def previous_timestamp(buffer: TimeTravelBuffer, entry: Entry) -> float | None:
+    """Time of the event just before ``entry``, for "time since previous"."""
+    if entry.index == 0:
+        return None
+    before = buffer.jump(entry.index - 1)
+    return before.ts if before is not None else None
+
+
+def branch_id(view: Any) -> str:
+    """The branch djust is recording on (``main`` until a forward replay)."""
+    return str(getattr(view, "_time_travel_branch_id", "main") or "main")

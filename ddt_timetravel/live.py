@@ -1,0 +1,74 @@
+"""Find the live view a request may see: djust's registry plus an ownership check.
+
+The browser knows its djust WebSocket session id; the server finds the view in
+djust's in-process registry. A view is only handed to the browser that mounted
+it: the same Django session, or for a logged-in mounter the same user (the
+session key changes at login). This mirrors djust's own SSE owner check.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from djust.observability.registry import get_view_for_session
+
+NOT_FOUND_MESSAGE = (
+    "No live view of this browser has that socket session. "
+    "The socket may have closed or the page was reloaded: reload the page."
+)
+
+
+class ViewNotFound(LookupError):
+    """No view this request may see; the message is safe to show."""
+
+    def __init__(self, message: str = NOT_FOUND_MESSAGE) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse_session_id(raw: str | None) -> str:
+    """Validate a djust socket session id (a UUID); raise ValueError otherwise."""
+    if not raw:
+        raise ValueError("The 'session' parameter is required.")
+    try:
+        return str(uuid.UUID(raw))
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError("The 'session' parameter must be a djust socket session id.") from None
+
+
+def _user_pk(user: Any) -> Any:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "pk", None)
+
+
+def owner_of(view: Any) -> tuple[Any, str | None]:
+    """(user pk or None, Django session key or None) of the browser that mounted ``view``."""
+    request = getattr(view, "request", None)
+    return _user_pk(getattr(request, "user", None)), getattr(view, "_django_session_key", None)
+
+
+def may_see(request: HttpRequest, view: Any) -> bool:
+    """True when ``request`` comes from the browser (or user) that mounted ``view``."""
+    owner_pk, owner_session_key = owner_of(view)
+    if owner_pk is not None:
+        return _user_pk(getattr(request, "user", None)) == owner_pk
+    session = getattr(request, "session", None)
+    session_key = getattr(session, "session_key", None)
+    return bool(owner_session_key) and session_key == owner_session_key
+
+
+def find_view(request: HttpRequest, session_id: str) -> Any:
+    """The view behind ``session_id`` if this request owns it; else ViewNotFound."""
+    view = get_view_for_session(session_id)
+    if view is None or not may_see(request, view):
+        raise ViewNotFound()
+    return view
+
+
+def dotted_path(view: Any) -> str:
+    """``module.Class`` of a view, as djust names it in ``dj-view``."""
+    cls = type(view)
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -1,0 +1,124 @@
+"""Turn buffered snapshots into display rows: pure functions, no request, no toolbar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .formatting import clock_time, compact, compact_params, elapsed, pretty
+from .history import Entry
+from .masking import MASKED, Masker
+
+COMPONENTS_KEY = "__components__"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One top-level key (or component) whose value differs between before and after."""
+
+    key: str
+    before: str
+    after: str
+    masked: bool
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Everything one timeline row shows, already masked and formatted."""
+
+    seq: int
+    index: int
+    event_name: str
+    params_compact: str
+    params_full: str
+    ref: int | None
+    clock: str
+    since_previous: str | None
+    changes: tuple[Change, ...]
+    error: str | None
+
+    @property
+    def change_summary(self) -> str:
+        """``count: 2 → 3`` for one change, ``3 keys changed`` for several."""
+        if not self.changes:
+            return "no change"
+        if len(self.changes) == 1:
+            change = self.changes[0]
+            if change.masked:
+                return f"{change.key}: {MASKED} (changed)"
+            return f"{change.key}: {change.before} → {change.after}"
+        return f"{len(self.changes)} keys changed"
+
+
+def _flatten_components(state: dict[str, Any]) -> dict[str, Any]:
+    """Top-level keys, with each component's state as its own ``component:<id>`` key."""
+    flat = {key: value for key, value in state.items() if key != COMPONENTS_KEY}
+    components = state.get(COMPONENTS_KEY) or {}
+    if isinstance(components, dict):
+        for component_id, component_state in components.items():
+            flat[f"component:{component_id}"] = component_state
+    return flat
+
+
+_MISSING = object()
+
+
+def top_level_changes(
+    before: dict[str, Any], after: dict[str, Any], masker: Masker
+) -> tuple[Change, ...]:
+    """Keys added, removed or changed at the top level, masked for display."""
+    flat_before, flat_after = _flatten_components(before), _flatten_components(after)
+    changes = []
+    for key in sorted(set(flat_before) | set(flat_after), key=str):
+        old, new = flat_before.get(key, _MISSING), flat_after.get(key, _MISSING)
+        if old == new:
+            continue
+        masked = masker.is_secret_key(key)
+        changes.append(
+            Change(
+                key=str(key),
+                before=_shown(old, masker, masked),
+                after=_shown(new, masker, masked),
+                masked=masked,
+            )
+        )
+    return tuple(changes)
+
+
+def _shown(value: Any, masker: Masker, masked: bool) -> str:
+    if value is _MISSING:
+        return "(absent)"
+    if masked:
+        return str(MASKED)
+    return compact(masker.mask(value), 40)
+
+
+def build_row(entry: Entry, previous_ts: float | None, masker: Masker) -> EventRow:
+    """The display row for one buffered event."""
+    snapshot = entry.snapshot
+    params = masker.mask(snapshot.params or {})
+    return EventRow(
+        seq=entry.seq,
+        index=entry.index,
+        event_name=str(snapshot.event_name),
+        params_compact=compact_params(params),
+        params_full=pretty(params) if params else "",
+        ref=snapshot.ref,
+        clock=clock_time(snapshot.ts),
+        since_previous=elapsed(max(0.0, snapshot.ts - previous_ts)) if previous_ts else None,
+        changes=top_level_changes(snapshot.state_before or {}, snapshot.state_after or {}, masker),
+        error=str(snapshot.error) if snapshot.error else None,
+    )
+
+
+def build_rows(
+    entries: Sequence[Entry], previous_ts: float | None, masker: Masker
+) -> list[EventRow]:
+    """Rows for consecutive entries, newest first; ``previous_ts`` precedes the first."""
+    rows = []
+    for entry in entries:
+        rows.append(build_row(entry, previous_ts, masker))
+        previous_ts = entry.snapshot.ts
+    rows.reverse()
+    return rows
