@@ -1,11 +1,21 @@
 """The demo's LiveViews: small, realistic examples of what the Time Travel panel shows."""
 
+import asyncio
+import random
+
 from django.shortcuts import render
 from djust import LiveView
 from djust.decorators import event_handler
 
+from demo_app.components import Counter, Toggle
+
 PAGES = [
     ("/counter/", "Counter", "a number, params and a handler that raises"),
+    ("/todos/", "Todos", "a list of dicts: add, toggle and remove items"),
+    ("/profile/", "Profile", "a password and an API token in public state, for masking"),
+    ("/big/", "Big list", "1000 rows of state, 20 rendered"),
+    ("/components/", "Components", "two LiveComponents, each with its own state"),
+    ("/async/", "Async", "an async handler and background work"),
 ]
 
 
@@ -43,3 +53,123 @@ class CounterView(LiveView):
     @event_handler()
     def explode(self, **kwargs):
         raise RuntimeError("Explode was clicked: this handler always raises")
+
+
+class TodosView(LiveView):
+    """A todo list: state is a list of dicts that handlers add to, flip and filter."""
+
+    template_name = "demo_app/todos.html"
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.items = [
+            {"id": 1, "text": "Write the demo", "done": True},
+            {"id": 2, "text": "Try time travel", "done": False},
+        ]
+        self.next_id = 3
+
+    @event_handler()
+    def add_todo(self, text: str = "", **kwargs):
+        text = text.strip()
+        if text:
+            self.items = [*self.items, {"id": self.next_id, "text": text, "done": False}]
+            self.next_id += 1
+
+    @event_handler()
+    def toggle_todo(self, todo_id: int = 0, **kwargs):
+        self.items = [
+            {**item, "done": not item["done"]} if item["id"] == todo_id else item
+            for item in self.items
+        ]
+
+    @event_handler()
+    def remove_todo(self, todo_id: int = 0, **kwargs):
+        self.items = [item for item in self.items if item["id"] != todo_id]
+
+
+class ProfileView(LiveView):
+    """A profile form that keeps a password and an API token in public state, on purpose."""
+
+    template_name = "demo_app/profile.html"
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.username = ""
+        self.email = ""
+        self.password = ""
+        self.api_token = ""
+        self.saved = False
+
+    @event_handler()
+    def save(
+        self, username: str = "", email: str = "", password: str = "", api_token: str = "", **kwargs
+    ):
+        self.username = username
+        self.email = email
+        self.password = password
+        self.api_token = api_token
+        self.saved = True
+
+
+class BigView(LiveView):
+    """A 1000-row list in state, of which the page renders only the first 20 rows."""
+
+    template_name = "demo_app/big.html"
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.rows = [{"id": i, "name": f"Row {i}", "score": (i * 37) % 101} for i in range(1, 1001)]
+        self.shuffles = 0
+
+    @event_handler()
+    def shuffle(self, **kwargs):
+        self.shuffles += 1
+        # Seeded by the click count, so the same click always gives the same order.
+        self.rows = random.Random(self.shuffles).sample(self.rows, len(self.rows))
+
+
+class ComponentsView(LiveView):
+    """Two LiveComponents on one view; their state is recorded under __components__."""
+
+    template_name = "demo_app/components.html"
+    time_travel_enabled = True
+    login_required = False
+
+    counter = Counter(label="Counter")
+    lamp = Toggle(label="Lamp")
+
+    def mount(self, request, **kwargs):
+        pass
+
+
+class AsyncView(LiveView):
+    """An async handler, and a handler that finishes its work in the background."""
+
+    template_name = "demo_app/async.html"
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.fetches = 0
+        self.fetch_status = "not fetched yet"
+        self.job_runs = 0
+        self.job_status = "idle"
+
+    @event_handler()
+    async def fetch(self, **kwargs):
+        await asyncio.sleep(0.05)
+        self.fetches += 1
+        self.fetch_status = f"fetched {self.fetches} time(s)"
+
+    @event_handler()
+    def start_job(self, **kwargs):
+        self.job_status = "running"
+        self.start_async(self._finish_job, name="job")
+
+    async def _finish_job(self):
+        await asyncio.sleep(0.5)
+        self.job_runs += 1
+        self.job_status = f"done ({self.job_runs} run(s))"

@@ -7,5 +7,10 @@ from demo_app import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("counter/", views.CounterView.as_view(), name="counter"),
+    path("todos/", views.TodosView.as_view(), name="todos"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("big/", views.BigView.as_view(), name="big"),
+    path("components/", views.ComponentsView.as_view(), name="components"),
+    path("async/", views.AsyncView.as_view(), name="async"),
     path("__debug__/", include("debug_toolbar.urls")),
 ]
