@@ -67,7 +67,11 @@ _MISSING = object()
 def top_level_changes(
     before: dict[str, Any], after: dict[str, Any], masker: Masker
 ) -> tuple[Change, ...]:
-    """Keys added, removed or changed at the top level, masked for display."""
+    """Keys added, removed or changed at the top level, masked for display.
+
+    Where a dict changed in one key only, the path follows it down
+    (``component:lamp.on``) so the summary names the value that moved.
+    """
     flat_before, flat_after = _flatten_components(before), _flatten_components(after)
     changes = []
     for key in sorted(set(flat_before) | set(flat_after), key=str):
@@ -75,9 +79,23 @@ def top_level_changes(
         if old == new:
             continue
         masked = masker.is_secret_key(key)
+        path = str(key)
+        while not masked and isinstance(old, dict) and isinstance(new, dict):
+            differing = [
+                k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING)
+            ]
+            if len(differing) != 1:
+                break
+            sub_key = differing[0]
+            path, old, new = (
+                f"{path}.{sub_key}",
+                old.get(sub_key, _MISSING),
+                new.get(sub_key, _MISSING),
+            )
+            masked = masker.is_secret_key(sub_key)
         changes.append(
             Change(
-                key=str(key),
+                key=path,
                 before=_shown(old, masker, masked),
                 after=_shown(new, masker, masked),
                 masked=masked,

@@ -71,7 +71,16 @@ def test_component_changes_are_named_by_component():
     before = {"__components__": {"counter": {"count": 0}, "lamp": {"on": False}}}
     after = {"__components__": {"counter": {"count": 1}, "lamp": {"on": False}}}
     changes = top_level_changes(before, after, Masker())
-    assert [c.key for c in changes] == ["component:counter"]
+    assert [(c.key, c.before, c.after) for c in changes] == [("component:counter.count", "0", "1")]
+
+
+def test_single_nested_change_follows_the_path_but_stops_at_secrets():
+    changes = top_level_changes(
+        {"user": {"name": "a", "auth": {"token": "t1"}}},
+        {"user": {"name": "a", "auth": {"token": "t2"}}},
+        Masker(),
+    )
+    assert [(c.key, c.masked, c.after) for c in changes] == [("user.auth", True, "•••• masked")]
 
 
 def test_error_and_refusals_are_shown():
