@@ -1,0 +1,57 @@
+# ddt-timetravel developer tasks. Needs only python3 (with pip), make and git:
+# `make test` creates .venv, installs the project with its dev extras, installs
+# Debian's Chromium when it can, then runs ruff and pytest.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+PYTEST_ARGS ?=
+DEMO_ADDR ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := test
+.PHONY: venv demo test lint format clean distclean
+
+venv: $(STAMP)
+
+# Reinstalled whenever pyproject.toml changes. Falls back to a venv without pip
+# (seeded by the outer pip) where ensurepip is missing, as on Debian without
+# python3-venv.
+$(STAMP): pyproject.toml
+	@if [ ! -x "$(BIN)/python" ] || ! "$(BIN)/python" -m pip --version >/dev/null 2>&1; then \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		rm -rf "$(VENV)"; \
+		$(PYTHON) -m venv "$(VENV)" 2>/dev/null || { \
+			rm -rf "$(VENV)" && \
+			$(PYTHON) -m venv --without-pip "$(VENV)" && \
+			$(PYTHON) -m pip --python "$(BIN)/python" install --quiet pip; \
+		}; \
+	fi
+	$(PIP) install --quiet -e ".[dev]"
+	@touch "$(STAMP)"
+
+demo: venv
+	DJANGO_SETTINGS_MODULE=demo_project.settings $(BIN)/python demo/manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=demo_project.settings $(BIN)/python demo/manage.py runserver $(DEMO_ADDR)
+
+test: venv
+	sh scripts/ensure-chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache test-results *.egg-info
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean
+	rm -rf "$(VENV)"

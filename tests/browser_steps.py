@@ -1,0 +1,41 @@
+"""Steps a person takes in the browser, shared by the browser tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+
+def wait_for_live_view(page: Any) -> None:
+    """Wait until djust's socket has mounted the page's LiveView."""
+    page.wait_for_function(
+        "() => Boolean(window.djust && window.djust.liveViewInstance"
+        " && window.djust.liveViewInstance.viewMounted)"
+    )
+
+
+def show_toolbar(page: Any) -> None:
+    """Make the toolbar visible, whether it opened itself or shows only its handle."""
+    toolbar = page.locator("#djDebugToolbar")
+    handle = page.locator("#djShowToolBarButton")
+    expect(toolbar.or_(handle).filter(visible=True).first).to_be_visible()
+    if not toolbar.is_visible():
+        handle.click()
+    expect(toolbar).to_be_visible()
+
+
+def open_time_travel(page: Any) -> Any:
+    """Open the Time Travel panel and return its content locator."""
+    show_toolbar(page)
+    page.locator("#djdt-TimeTravelPanel a").click()
+    panel = page.locator("#TimeTravelPanel")
+    expect(panel).to_be_visible()
+    # The panel's stylesheet arrives with its content; once it applies, the panel docks.
+    expect(panel.locator(".djtt-bar")).to_have_css("position", "sticky")
+    return panel
+
+
+def row(panel: Any, seq: int) -> Any:
+    """The timeline row of event ``seq``."""
+    return panel.locator(f"[data-tt-seq='{seq}']")

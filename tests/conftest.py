@@ -1,0 +1,473 @@
+"""Shared fixtures: a real djust socket, the demo under a real ASGI server, a real browser.
+
+Three levels, each with the real parts (see DESIGN.md, "Principles"):
+
+* ``live_socket`` / ``open_live_socket``: djust's own ``LiveViewConsumer`` behind the
+  demo's ASGI application, driven by channels' ``WebsocketCommunicator`` with a real
+  Django session cookie. Frames are read by polling, never by letting
+  ``receive_json_from`` time out (a timeout there cancels the application).
+* ``live_server_url``: ``demo/manage.py runserver`` (daphne) in a subprocess on a
+  free loopback port, with its own migrated SQLite file.
+* ``browser`` / ``page``: Playwright's sync API driving Debian's Chromium.
+  Missing Chromium skips locally and fails on CI (``CI=true``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_MANAGE = REPO_ROOT / "demo" / "manage.py"
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = (
+    f"Chromium not found at {CHROMIUM_PATH}: install Debian's chromium package "
+    "(apt-get install chromium) to run browser tests"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Frames that end the server's answer to an event: the re-render (patch or full
+# html), "nothing changed", or an error.
+EVENT_END_TYPES = frozenset({"patch", "html_update", "noop", "error"})
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+# --------------------------------------------------------------------------
+# Reports: keep each phase's report on the item (for failure-only diagnostics)
+# and refuse skipped browser tests on CI.
+# --------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo
+) -> Iterator[None] | pytest.TestReport:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    if (
+        report.skipped
+        and on_ci()
+        and item.get_closest_marker("browser") is not None
+        and not hasattr(report, "wasxfail")
+    ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = (
+            f"Browser tests must run on CI (CI=true), but this one was skipped: {reason}"
+        )
+    return report
+
+
+def _test_failed(request: pytest.FixtureRequest) -> bool:
+    node = request.node
+    return any(
+        getattr(node, f"rep_{when}", None) is not None and getattr(node, f"rep_{when}").failed
+        for when in ("setup", "call")
+    )
+
+
+# --------------------------------------------------------------------------
+# djust over a real socket
+# --------------------------------------------------------------------------
+
+
+class LiveSocketError(AssertionError):
+    """The socket did not answer as expected; the message lists what did arrive."""
+
+
+class LiveSocket:
+    """One browser tab's djust socket: connect, mount a view, send events and frames.
+
+    ``frames`` keeps every frame received so far, in order, for assertions and for
+    failure messages.
+    """
+
+    def __init__(self, communicator: Any, django_session_key: str) -> None:
+        self.communicator = communicator
+        self.django_session_key = django_session_key
+        self.session_id: str | None = None
+        self.frames: list[dict[str, Any]] = []
+        self._ref = 0
+        self._closed = False
+
+    # -- connection --------------------------------------------------------
+
+    async def connect(self, timeout: float = 10) -> dict[str, Any]:
+        connected, _subprotocol = await self.communicator.connect(timeout=timeout)
+        if not connected:
+            raise LiveSocketError("djust refused the WebSocket handshake (origin or session?)")
+        frame = await self.receive(timeout=timeout)
+        if frame.get("type") != "connect" or not frame.get("session_id"):
+            raise LiveSocketError(f"expected a connect frame with a session_id, got {frame!r}")
+        self.session_id = frame["session_id"]
+        return frame
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        # A consumer that hangs in disconnect() is cancelled by the communicator.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await self.communicator.disconnect(timeout=10)
+
+    # -- raw frames --------------------------------------------------------
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        """Send one client frame as JSON, exactly as the browser would."""
+        await self.communicator.send_to(text_data=json.dumps(frame))
+
+    async def receive(self, timeout: float = 10) -> dict[str, Any]:
+        """Return the next frame, polling so that a slow server never cancels the app."""
+        deadline = time.monotonic() + timeout
+        while await self.communicator.receive_nothing(timeout=0.02, interval=0.005):
+            if time.monotonic() > deadline:
+                raise LiveSocketError(
+                    f"no frame within {timeout}s; frames so far: {self._describe()}"
+                )
+        message = await self.communicator.receive_output(timeout=1)
+        if message["type"] == "websocket.close":
+            self._closed = True
+            raise LiveSocketError(
+                f"server closed the socket (code {message.get('code')}); "
+                f"frames so far: {self._describe()}"
+            )
+        if message["type"] != "websocket.send" or message.get("text") is None:
+            raise LiveSocketError(f"unexpected ASGI message {message!r}")
+        frame = json.loads(message["text"])
+        self.frames.append(frame)
+        return frame
+
+    async def receive_until(
+        self, *types: str, timeout: float = 10, allow_error: bool = False
+    ) -> list[dict[str, Any]]:
+        """Receive frames up to and including the first one whose type is in ``types``.
+
+        An ``error`` frame on the way raises, unless ``"error"`` is one of ``types``
+        or ``allow_error`` is true.
+        """
+        wanted = set(types)
+        deadline = time.monotonic() + timeout
+        got: list[dict[str, Any]] = []
+        while True:
+            frame = await self.receive(timeout=max(0.0, deadline - time.monotonic()))
+            got.append(frame)
+            if frame.get("type") in wanted:
+                return got
+            if frame.get("type") == "error" and not allow_error:
+                raise LiveSocketError(f"error frame while waiting for {sorted(wanted)}: {frame!r}")
+
+    async def drain(self, quiet: float = 0.1) -> list[dict[str, Any]]:
+        """Receive every frame that arrives until the socket is quiet for ``quiet`` seconds."""
+        got = []
+        while not await self.communicator.receive_nothing(timeout=quiet):
+            got.append(await self.receive())
+        return got
+
+    # -- djust verbs -------------------------------------------------------
+
+    async def mount(
+        self, view_path: str, url: str = "/", params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Mount ``view_path`` (e.g. ``"demo_app.views.CounterView"``) as the page at ``url``."""
+        frame: dict[str, Any] = {"type": "mount", "view": view_path, "url": url}
+        if params:
+            frame["params"] = params
+        await self.send(frame)
+        frames = await self.receive_until("mount", "error")
+        if frames[-1]["type"] == "error":
+            raise LiveSocketError(f"mount of {view_path} failed: {frames[-1]!r}")
+        return frames[-1]
+
+    async def event(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Fire event ``name``; return the frames up to the re-render (``patch``).
+
+        The list includes the ``time_travel_event`` frame djust pushes for the
+        recorded event. An ``error`` frame (a handler that raised: a normal case for
+        the panel) also ends the answer; djust pushes that event's
+        ``time_travel_event`` after the error, so the frames that follow it until the
+        socket is quiet are included too.
+        """
+        self._ref += 1
+        await self.send({"type": "event", "event": name, "params": params, "ref": self._ref})
+        frames = await self.receive_until(*EVENT_END_TYPES)
+        if frames[-1]["type"] == "error":
+            frames += await self.drain(quiet=0.2)
+        return frames
+
+    # -- the server side ---------------------------------------------------
+
+    @property
+    def view(self) -> Any:
+        """The mounted LiveView instance, found the way the panel finds it."""
+        from djust.observability.registry import get_view_for_session
+
+        if self.session_id is None:
+            raise LiveSocketError("not connected")
+        return get_view_for_session(self.session_id)
+
+    def _describe(self) -> str:
+        return ", ".join(str(f.get("type")) for f in self.frames) or "(none)"
+
+
+def _create_django_session(data: dict[str, Any] | None = None) -> str:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    for key, value in (data or {}).items():
+        store[key] = value
+    store.create()
+    return store.session_key
+
+
+@pytest.fixture
+async def open_live_socket(
+    transactional_db: None,
+) -> AsyncIterator[Callable[..., Awaitable[LiveSocket]]]:
+    """Factory: ``await open_live_socket(session_key=None, origin=..., connect=True)``.
+
+    Each call opens another socket (another "tab"); with ``session_key=None`` a new
+    Django session (another "browser") is created in the database. All sockets are
+    closed at teardown.
+    """
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from demo_project.asgi import application
+
+    sockets: list[LiveSocket] = []
+
+    async def open_socket(
+        session_key: str | None = None,
+        origin: str = "http://127.0.0.1",
+        connect: bool = True,
+    ) -> LiveSocket:
+        if session_key is None:
+            session_key = await sync_to_async(_create_django_session)()
+        headers = [
+            (b"origin", origin.encode()),
+            (b"host", b"127.0.0.1"),
+            (b"cookie", f"sessionid={session_key}".encode()),
+        ]
+        communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+        live = LiveSocket(communicator, session_key)
+        sockets.append(live)
+        if connect:
+            await live.connect()
+        return live
+
+    yield open_socket
+
+    for live in reversed(sockets):
+        await live.close()
+
+
+@pytest.fixture
+async def live_socket(open_live_socket: Callable[..., Awaitable[LiveSocket]]) -> LiveSocket:
+    """A connected djust socket with a fresh Django session.
+
+    Example::
+
+        await live_socket.mount("demo_app.views.CounterView", "/counter/")
+        frames = await live_socket.event("increment")
+        assert live_socket.view.count == 1
+    """
+    return await open_live_socket()
+
+
+# --------------------------------------------------------------------------
+# The demo under a real ASGI server
+# --------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _demo_env(db_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # pytest-django exports tests.settings; the server runs the demo as a user would.
+    env["DJANGO_SETTINGS_MODULE"] = "demo_project.settings"
+    env["DEMO_DB_PATH"] = str(db_path)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def _print_uncaptured(request: pytest.FixtureRequest, text: str) -> None:
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if capture is None:
+        print(text, file=sys.stderr)
+        return
+    with capture.global_and_fixture_disabled():
+        print(text, file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:PORT``) of the demo served by daphne's runserver."""
+    workdir = tmp_path_factory.mktemp("demo-server")
+    env = _demo_env(workdir / "demo.sqlite3")
+    log_path = workdir / "server.log"
+
+    migrate = subprocess.run(
+        [sys.executable, str(DEMO_MANAGE), "migrate", "--noinput", "-v", "0"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if migrate.returncode != 0:
+        pytest.fail(
+            f"demo migrate failed (exit {migrate.returncode}):\n{migrate.stdout}\n{migrate.stderr}"
+        )
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, str(DEMO_MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def stop() -> None:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+
+    def log_text() -> str:
+        return log_path.read_text(errors="replace") if log_path.exists() else "(no log)"
+
+    deadline = time.monotonic() + 60
+    last_error: Exception | None = None
+    while True:
+        if server.poll() is not None:
+            pytest.fail(
+                f"demo server exited with code {server.returncode} before answering.\n"
+                f"--- server log ({log_path}) ---\n{log_text()}"
+            )
+        try:
+            with urllib.request.urlopen(f"{base_url}/counter/", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, OSError) as exc:
+            last_error = exc
+        if time.monotonic() > deadline:
+            stop()
+            pytest.fail(
+                f"demo server did not answer {base_url}/counter/ within 60s "
+                f"(last error: {last_error!r}).\n--- server log ({log_path}) ---\n{log_text()}"
+            )
+        time.sleep(0.2)
+
+    yield base_url
+
+    stop()
+    if request.session.testsfailed:
+        _print_uncaptured(
+            request, f"\n--- demo server log ({log_path}) ---\n{log_text()}--- end of log ---"
+        )
+
+
+# --------------------------------------------------------------------------
+# A real browser
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright's sync API (one per test module).
+
+    Module scope on purpose: while Playwright's sync API is running, its event loop
+    is the thread's running loop, which breaks async tests and Django's
+    async-unsafe checks. Keep browser tests in their own modules and free of
+    database access (the server under test has its own database).
+    """
+    if not CHROMIUM_PATH.exists():
+        if on_ci():
+            pytest.fail(CHROMIUM_MISSING + " (CI=true: browser tests may not be skipped)")
+        pytest.skip(CHROMIUM_MISSING)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a dev dependency
+        pytest.fail(f"playwright is not installed ({exc}): pip install -e '.[dev]'")
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
+        )
+    except Exception:
+        playwright.stop()
+        raise
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page in a fresh context (own cookies). Console output and page errors
+    are printed, and a screenshot saved to ``test-results/``, when the test fails."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    console: list[str] = []
+    tab.on("console", lambda msg: console.append(f"console.{msg.type}: {msg.text}"))
+    tab.on("pageerror", lambda exc: console.append(f"pageerror: {exc}"))
+    try:
+        yield tab
+    finally:
+        if _test_failed(request):
+            results = REPO_ROOT / "test-results"
+            results.mkdir(exist_ok=True)
+            shot = results / f"{request.node.name}.png"
+            try:
+                tab.screenshot(path=str(shot), full_page=True)
+                console.append(f"screenshot: {shot}")
+            except Exception as exc:  # noqa: BLE001 - diagnostics only
+                console.append(f"screenshot failed: {exc}")
+            _print_uncaptured(
+                request,
+                f"\n--- browser console for {request.node.nodeid} ---\n"
+                + ("\n".join(console) or "(empty)"),
+            )
+        context.close()

@@ -1,0 +1,18 @@
+"""LiveViews that exist only for tests: the cases the demo does not show."""
+
+from djust import LiveView
+from djust.decorators import event_handler
+
+
+class NoTimeTravelView(LiveView):
+    """A view that never opted in to time travel."""
+
+    template = '<div dj-root dj-view="tests.live_views.NoTimeTravelView"><p>{{ count }}</p></div>'
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.count = 0
+
+    @event_handler()
+    def increment(self, **kwargs):
+        self.count += 1
