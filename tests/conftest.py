@@ -309,10 +309,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _demo_env(db_path: Path) -> dict[str, str]:
+def _demo_env(db_path: Path, settings_module: str) -> dict[str, str]:
     env = dict(os.environ)
     # pytest-django exports tests.settings; the server runs the demo as a user would.
-    env["DJANGO_SETTINGS_MODULE"] = "demo_project.settings"
+    env["DJANGO_SETTINGS_MODULE"] = settings_module
     env["DEMO_DB_PATH"] = str(db_path)
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -328,13 +328,14 @@ def _print_uncaptured(request: pytest.FixtureRequest, text: str) -> None:
         print(text, file=sys.stderr)
 
 
-@pytest.fixture(scope="session")
-def live_server_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+def _serve_demo(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    settings_module: str = "demo_project.settings",
 ) -> Iterator[str]:
-    """Base URL (``http://127.0.0.1:PORT``) of the demo served by daphne's runserver."""
+    """Run the demo with ``settings_module`` under daphne; yield its base URL."""
     workdir = tmp_path_factory.mktemp("demo-server")
-    env = _demo_env(workdir / "demo.sqlite3")
+    env = _demo_env(workdir / "demo.sqlite3", settings_module)
     log_path = workdir / "server.log"
 
     migrate = subprocess.run(
@@ -403,6 +404,22 @@ def live_server_url(
         _print_uncaptured(
             request, f"\n--- demo server log ({log_path}) ---\n{log_text()}--- end of log ---"
         )
+
+
+@pytest.fixture(scope="session")
+def live_server_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:PORT``) of the demo served by daphne's runserver."""
+    yield from _serve_demo(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def light_dom_server_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo with the toolbar's shadow DOM off and ``UPDATE_ON_FETCH`` on."""
+    yield from _serve_demo(request, tmp_path_factory, "tests.server_settings_light_dom")
 
 
 # --------------------------------------------------------------------------

@@ -307,12 +307,14 @@ function init() {
     const root = panelRoot();
     if (!root) return;
     restoreDockHeight();
-    if (root.dataset.hasTimeTravel) {
-        // A re-rendered panel (reopened, UPDATE_ON_FETCH) starts empty: fetch all again.
-        if (!rowsList(root).children.length) state.lastSeq = 0;
-        schedulePolling(root);
-        refresh();
-    }
+    // The server's first message stands when it already says why nothing can show.
+    // The panel's stats may describe a later fetch (UPDATE_ON_FETCH), not this page,
+    // so a djust client on the page always gets asked about.
+    if (!root.dataset.debug || (!liveView() && !root.dataset.hasViews)) return;
+    // A re-rendered panel (reopened, UPDATE_ON_FETCH) starts empty: fetch all again.
+    if (!rowsList(root).children.length) state.lastSeq = 0;
+    schedulePolling(root);
+    refresh();
 }
 
 init();
