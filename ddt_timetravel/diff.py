@@ -1,0 +1,300 @@
+"""Structural diff of JSON-like state: what was added, removed or changed, and where.
+
+The diff is a small tree that mirrors the data: dicts diff by key, lists of dicts
+that carry a unique ``id`` diff by that id (so an item inserted in the middle is
+one addition, not every later index changing), other lists diff by alignment.
+:func:`apply` replays a diff onto the old value, which is how the tests prove a
+diff says exactly what changed. :func:`flatten` turns it into display lines.
+Masking is applied later, on display: the diff itself works on real values so a
+masked value can still say that it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any, Literal
+
+ID_KEY = "id"
+#: Beyond this many items, plain lists align by common prefix and suffix only.
+ALIGN_LIMIT = 5000
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality that tells ``1`` from ``True`` and ``1.0``, as JSON does."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+# -- the tree -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A value that changed as a whole (scalars, or containers of another kind)."""
+
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class DictDiff:
+    added: dict[Any, Any] = field(default_factory=dict)
+    removed: dict[Any, Any] = field(default_factory=dict)
+    changed: dict[Any, Node] = field(default_factory=dict)
+    unchanged: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of an aligned list: kept, edited item by item, removed or inserted."""
+
+    kind: Literal["same", "edit", "remove", "insert"]
+    before_start: int
+    before_stop: int
+    after_start: int
+    items: tuple[Any, ...] = ()  # items inserted or removed, or per-index nodes for "edit"
+
+
+@dataclass(frozen=True)
+class ListDiff:
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class KeyedListDiff:
+    """A list of dicts matched by their ``id``."""
+
+    order: tuple[Any, ...]  # ids of the new list, in order
+    added: dict[Any, Any]
+    removed: dict[Any, Any]
+    changed: dict[Any, Node]
+    reordered: bool
+
+
+Node = Replaced | DictDiff | ListDiff | KeyedListDiff
+
+
+# -- computing -------------------------------------------------------------------
+
+
+def diff(before: Any, after: Any) -> Node | None:
+    """The diff from ``before`` to ``after``, or None when they are the same."""
+    if same(before, after):
+        return None
+    if isinstance(before, dict) and isinstance(after, dict):
+        return _diff_dicts(before, after)
+    if isinstance(before, list) and isinstance(after, list):
+        if _keyed(before) and _keyed(after):
+            return _diff_keyed(before, after)
+        return _diff_lists(before, after)
+    return Replaced(before, after)
+
+
+def _diff_dicts(before: dict, after: dict) -> DictDiff:
+    changed: dict[Any, Node] = {}
+    unchanged = []
+    for key in before:
+        if key not in after:
+            continue
+        node = diff(before[key], after[key])
+        if node is None:
+            unchanged.append(key)
+        else:
+            changed[key] = node
+    return DictDiff(
+        added={k: v for k, v in after.items() if k not in before},
+        removed={k: v for k, v in before.items() if k not in after},
+        changed=changed,
+        unchanged=tuple(unchanged),
+    )
+
+
+def _id_of(item: Any) -> Any:
+    value = item.get(ID_KEY) if isinstance(item, dict) else None
+    return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _keyed(items: list) -> bool:
+    ids = [_id_of(item) for item in items]
+    return bool(items) and None not in ids and len(set(ids)) == len(ids)
+
+
+def _diff_keyed(before: list, after: list) -> KeyedListDiff:
+    old = {_id_of(item): item for item in before}
+    new = {_id_of(item): item for item in after}
+    changed = {}
+    for item_id, item in new.items():
+        if item_id in old:
+            node = diff(old[item_id], item)
+            if node is not None:
+                changed[item_id] = node
+    common_old = [i for i in old if i in new]
+    common_new = [i for i in new if i in old]
+    return KeyedListDiff(
+        order=tuple(new),
+        added={i: v for i, v in new.items() if i not in old},
+        removed={i: v for i, v in old.items() if i not in new},
+        changed=changed,
+        reordered=common_old != common_new,
+    )
+
+
+def _fingerprint(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=repr, allow_nan=True)
+
+
+def _opcodes(before: list, after: list) -> list[tuple[str, int, int, int, int]]:
+    if max(len(before), len(after)) > ALIGN_LIMIT:
+        prefix = 0
+        while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
+            prefix += 1
+        suffix = 0
+        while suffix < min(len(before), len(after)) - prefix and same(
+            before[-1 - suffix], after[-1 - suffix]
+        ):
+            suffix += 1
+        codes = [("equal", 0, prefix, 0, prefix)]
+        codes.append(("replace", prefix, len(before) - suffix, prefix, len(after) - suffix))
+        codes.append(("equal", len(before) - suffix, len(before), len(after) - suffix, len(after)))
+        return [c for c in codes if c[1] != c[2] or c[3] != c[4]]
+    matcher = SequenceMatcher(
+        None, [_fingerprint(i) for i in before], [_fingerprint(i) for i in after], autojunk=False
+    )
+    return matcher.get_opcodes()
+
+
+def _diff_lists(before: list, after: list) -> ListDiff:
+    segments = []
+    for tag, i1, i2, j1, j2 in _opcodes(before, after):
+        if tag == "equal":
+            segments.append(Segment("same", i1, i2, j1))
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            nodes = tuple(diff(before[i1 + k], after[j1 + k]) for k in range(i2 - i1))
+            segments.append(Segment("edit", i1, i2, j1, nodes))
+        else:
+            if i2 > i1:
+                segments.append(Segment("remove", i1, i2, j1, tuple(before[i1:i2])))
+            if j2 > j1:
+                segments.append(Segment("insert", i2, i2, j1, tuple(after[j1:j2])))
+    return ListDiff(tuple(segments))
+
+
+# -- replaying ---------------------------------------------------------------------
+
+
+def apply(before: Any, node: Node | None) -> Any:
+    """Replay ``node`` onto ``before``; ``apply(a, diff(a, b))`` equals ``b``."""
+    if node is None:
+        return before
+    if isinstance(node, Replaced):
+        return node.after
+    if isinstance(node, DictDiff):
+        result = {}
+        for key, value in before.items():
+            if key in node.removed:
+                continue
+            result[key] = apply(value, node.changed.get(key))
+        result.update(node.added)
+        return result
+    if isinstance(node, KeyedListDiff):
+        old = {_id_of(item): item for item in before}
+        return [
+            node.added[i] if i in node.added else apply(old[i], node.changed.get(i))
+            for i in node.order
+        ]
+    result = []
+    for segment in node.segments:
+        if segment.kind == "same":
+            result.extend(before[segment.before_start : segment.before_stop])
+        elif segment.kind == "edit":
+            old_items = before[segment.before_start : segment.before_stop]
+            result.extend(apply(v, n) for v, n in zip(old_items, segment.items, strict=True))
+        elif segment.kind == "insert":
+            result.extend(segment.items)
+    return result
+
+
+# -- display lines ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One display line of a diff: where, what kind, and the values on both sides."""
+
+    path: tuple[Any, ...]  # keys (str), positions (int) and ("id", value) pairs
+    kind: Literal["added", "removed", "changed", "reordered"]
+    before: Any = MISSING
+    after: Any = MISSING
+
+    @property
+    def text_path(self) -> str:
+        return format_path(self.path)
+
+
+def format_path(path: tuple[Any, ...]) -> str:
+    """``items[id=3].done``, ``rows[2]``, ``["odd key"]`` for display and filtering."""
+    text = ""
+    for part in path:
+        if isinstance(part, tuple):
+            text += f"[{part[0]}={json.dumps(part[1])}]"
+        elif isinstance(part, int):
+            text += f"[{part}]"
+        elif isinstance(part, str) and part.isidentifier():
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json.dumps(str(part))}]"
+    return text
+
+
+def flatten(node: Node | None, path: tuple[Any, ...] = ()) -> Iterator[Line]:
+    """Display lines of a diff, depth first, in the order of the data."""
+    if node is None:
+        return
+    if isinstance(node, Replaced):
+        yield Line(path, "changed", node.before, node.after)
+    elif isinstance(node, DictDiff):
+        for key, value in node.removed.items():
+            yield Line((*path, key), "removed", before=value)
+        for key, child in node.changed.items():
+            yield from flatten(child, (*path, key))
+        for key, value in node.added.items():
+            yield Line((*path, key), "added", after=value)
+    elif isinstance(node, KeyedListDiff):
+        for item_id, value in node.removed.items():
+            yield Line((*path, (ID_KEY, item_id)), "removed", before=value)
+        for item_id, child in node.changed.items():
+            yield from flatten(child, (*path, (ID_KEY, item_id)))
+        for item_id, value in node.added.items():
+            yield Line((*path, (ID_KEY, item_id)), "added", after=value)
+        if node.reordered:
+            yield Line(path, "reordered", after=len(node.order))
+    else:
+        for segment in node.segments:
+            if segment.kind == "edit":
+                for offset, child in enumerate(segment.items):
+                    yield from flatten(child, (*path, segment.after_start + offset))
+            elif segment.kind == "remove":
+                for offset, value in enumerate(segment.items):
+                    yield Line((*path, segment.before_start + offset), "removed", before=value)
+            elif segment.kind == "insert":
+                for offset, value in enumerate(segment.items):
+                    yield Line((*path, segment.after_start + offset), "added", after=value)
