@@ -26,6 +26,8 @@ def compact(value: Any, limit: int = COMPACT_LIMIT) -> str:
         return f"[{len(value)} items]"
     if isinstance(value, dict) and len(value) > 3:
         return f"{{{len(value)} keys}}"
+    if isinstance(value, str) and len(value) > limit:
+        return json.dumps(value[: limit - 2], ensure_ascii=False)[:-1] + '…"'
     return shorten(json.dumps(value, default=_masked_or_str, ensure_ascii=False), limit)
 
 
@@ -59,3 +61,20 @@ def elapsed(seconds: float) -> str:
 
 def _masked_or_str(value: Any) -> str:
     return str(value)
+
+
+def describe_size(value: Any) -> str:
+    """``48 KB`` for a string too long to show whole (containers say their size
+    in :func:`compact` already: ``[1000 items]``)."""
+    if isinstance(value, str) and len(value) > COMPACT_LIMIT:
+        return human_bytes(len(value.encode("utf-8")))
+    return ""
+
+
+def human_bytes(count: int) -> str:
+    """``512 B``, ``48 KB``, ``1.2 MB``."""
+    if count < 1024:
+        return f"{count} B"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.0f} KB"
+    return f"{count / (1024 * 1024):.1f} MB"

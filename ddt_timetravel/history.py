@@ -146,3 +146,27 @@ def previous_timestamp(buffer: TimeTravelBuffer, entry: Entry) -> float | None:
 def branch_id(view: Any) -> str:
     """The branch djust is recording on (``main`` until a forward replay)."""
     return str(getattr(view, "_time_travel_branch_id", "main") or "main")
+
+
+def unrecorded_attributes(view: Any, buffer: TimeTravelBuffer) -> list[str]:
+    """Public attributes of the live view missing from its newest snapshot.
+
+    djust silently skips values that do not survive a JSON round trip, so these
+    will not come back on restore.
+    """
+    newest = buffer.jump(len(buffer) - 1) if len(buffer) else None
+    if newest is None:
+        return []
+    try:
+        from djust.live_view import _FRAMEWORK_INTERNAL_ATTRS as internal
+    except ImportError:  # pragma: no cover - a djust without the list
+        internal = frozenset()
+    recorded = newest.state_after or {}
+    return sorted(
+        key
+        for key, value in vars(view).items()
+        if not key.startswith("_")
+        and key not in internal
+        and key not in recorded
+        and not callable(value)
+    )

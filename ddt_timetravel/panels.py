@@ -49,6 +49,8 @@ class TimeTravelPanel(Panel):
         return [
             path("time-travel/timeline/", views.timeline, name="ddt_timetravel_timeline"),
             path("time-travel/locate/", views.locate, name="ddt_timetravel_locate"),
+            path("time-travel/diff/", views.event_diff, name="ddt_timetravel_diff"),
+            path("time-travel/state/", views.state_node, name="ddt_timetravel_state"),
         ]
 
     def generate_stats(self, request: HttpRequest, response: HttpResponse) -> None:

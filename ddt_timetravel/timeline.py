@@ -37,6 +37,7 @@ class EventRow:
     since_previous: str | None
     changes: tuple[Change, ...]
     error: str | None
+    found_in: tuple[str, ...] = ()
 
     @property
     def change_summary(self) -> str:
@@ -80,19 +81,13 @@ def top_level_changes(
             continue
         masked = masker.is_secret_key(key)
         path = str(key)
-        while not masked and isinstance(old, dict) and isinstance(new, dict):
-            differing = [
-                k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING)
-            ]
-            if len(differing) != 1:
+        while not masked:
+            step = _single_difference(old, new)
+            if step is None:
                 break
-            sub_key = differing[0]
-            path, old, new = (
-                f"{path}.{sub_key}",
-                old.get(sub_key, _MISSING),
-                new.get(sub_key, _MISSING),
-            )
-            masked = masker.is_secret_key(sub_key)
+            part, old, new = step
+            path += f"[{part}]" if isinstance(part, int) else f".{part}"
+            masked = isinstance(part, str) and masker.is_secret_key(part)
         changes.append(
             Change(
                 key=path,
@@ -102,6 +97,22 @@ def top_level_changes(
             )
         )
     return tuple(changes)
+
+
+def _single_difference(old: Any, new: Any) -> tuple[Any, Any, Any] | None:
+    """The one key or position where two dicts (or equal-length lists) differ."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = [k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING)]
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        keys = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    else:
+        return None
+    if len(keys) != 1:
+        return None
+    key = keys[0]
+    if isinstance(old, dict):
+        return key, old.get(key, _MISSING), new.get(key, _MISSING)
+    return key, old[key], new[key]
 
 
 def _shown(value: Any, masker: Masker, masked: bool) -> str:

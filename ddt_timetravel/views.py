@@ -1,23 +1,29 @@
 """Thin HTTP endpoints in the toolbar's ``djdt`` namespace.
 
 Each one validates its query, finds the view this browser owns, asks the core
-for rows and renders a Django template. They only read: restoring travels over
-the page's own djust socket, so no endpoint changes state and none needs CSRF.
+and renders a Django template. They only read: restoring travels over the
+page's own djust socket, so no endpoint changes state and none needs CSRF.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from debug_toolbar.decorators import require_show_toolbar
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from djust.time_travel import TimeTravelBuffer
 
-from . import history
+from . import history, inspection, state_tree
 from .live import ViewNotFound, dotted_path, find_view, parse_session_id
 from .masking import Masker
+from .search import BadFilter, Filters, match
 from .timeline import build_rows
 
 MAX_SEQ = 2**53
@@ -25,6 +31,10 @@ MAX_SEQ = 2**53
 
 class BadQuery(ValueError):
     """A query parameter is missing or malformed; the message is safe to show."""
+
+
+class Gone(LookupError):
+    """What the request asks about is no longer there; the message is safe to show."""
 
 
 @dataclass(frozen=True)
@@ -35,15 +45,43 @@ class Viewing:
     which: str
 
 
+@dataclass(frozen=True)
+class Target:
+    """The view a request is about, with its buffer and masker."""
+
+    view: Any
+    buffer: TimeTravelBuffer | None
+    masker: Masker
+
+    def entry(self, seq: int) -> history.Entry:
+        """Event ``seq`` if it is still held."""
+        if self.buffer is None:
+            raise Gone(f"Time travel is off for {dotted_path(self.view)}.")
+        window, entries = history.read(self.view, self.buffer, first_seq=seq, last_seq=seq)
+        if not entries:
+            raise Gone(
+                f"Event #{seq} is no longer held: the buffer keeps the last "
+                f"{window.capacity} events. Pick a newer row."
+            )
+        return entries[0]
+
+
 def _int_param(request: HttpRequest, name: str, default: int | None = None) -> int:
     raw = request.GET.get(name)
     if raw is None or raw == "":
         if default is None:
             raise BadQuery(f"The '{name}' parameter is required.")
         return default
-    if not raw.isdigit() or int(raw) > MAX_SEQ:
+    if not raw.isdigit() or not raw.isascii() or int(raw) > MAX_SEQ:
         raise BadQuery(f"The '{name}' parameter must be a whole number.")
     return int(raw)
+
+
+def _which_param(request: HttpRequest) -> str:
+    which = request.GET.get("which") or "after"
+    if which not in ("before", "after"):
+        raise BadQuery("The 'which' parameter must be 'before' or 'after'.")
+    return which
 
 
 def _viewing_param(request: HttpRequest) -> Viewing | None:
@@ -51,80 +89,146 @@ def _viewing_param(request: HttpRequest) -> Viewing | None:
     if not raw:
         return None
     seq, _, which = raw.partition(":")
-    if not seq.isdigit() or int(seq) > MAX_SEQ or which not in ("before", "after"):
+    if (
+        not (seq.isdigit() and seq.isascii())
+        or int(seq) > MAX_SEQ
+        or which
+        not in (
+            "before",
+            "after",
+        )
+    ):
         raise BadQuery("The 'viewing' parameter must look like '3:before' or '3:after'.")
     return Viewing(seq=int(seq), which=which)
 
 
-def _session_param(request: HttpRequest) -> str:
+def _target(request: HttpRequest) -> Target:
     try:
-        return parse_session_id(request.GET.get("session"))
+        session_id = parse_session_id(request.GET.get("session"))
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
+    view = find_view(request, session_id)
+    return Target(view, history.time_travel_buffer(view), Masker.for_view(view))
 
 
-def _problem(message: str, status: int) -> HttpResponse:
+def _text(message: str, status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-@login_not_required
-@require_show_toolbar
-@require_GET
+def panel_endpoint(
+    problem: Callable[[str, int], HttpResponse] = _text,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Guard like the toolbar's own views and turn known failures into clear answers."""
+
+    def decorate(view_func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view_func)
+        def endpoint(request: HttpRequest) -> HttpResponse:
+            try:
+                return view_func(request)
+            except (BadQuery, BadFilter, state_tree.BadPath) as exc:
+                return problem(str(exc), 400)
+            except ViewNotFound as exc:
+                return problem(exc.message, 404)
+            except Gone as exc:
+                return problem(str(exc), 404)
+            except history.BufferBusy as exc:
+                return problem(str(exc), 503)
+
+        return login_not_required(require_show_toolbar(require_GET(endpoint)))
+
+    return decorate
+
+
+def _json_problem(message: str, status: int) -> HttpResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@panel_endpoint()
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Header and the rows newer than ``after`` for this browser's view."""
-    try:
-        session_id = _session_param(request)
-        after = _int_param(request, "after", default=0)
-        viewing = _viewing_param(request)
-        view = find_view(request, session_id)
-    except BadQuery as exc:
-        return _problem(str(exc), 400)
-    except ViewNotFound as exc:
-        return _problem(exc.message, 404)
-    context = {"view_path": dotted_path(view), "after": after}
-    buffer = history.time_travel_buffer(view)
-    if buffer is None:
+    """Header and the rows newer than ``after`` (matching the filters) for this view."""
+    after = _int_param(request, "after", default=0)
+    viewing = _viewing_param(request)
+    filters = Filters.from_query(request.GET)
+    target = _target(request)
+    context: dict[str, Any] = {"view_path": dotted_path(target.view), "after": after}
+    if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})
-    try:
-        window, entries = history.read(view, buffer, first_seq=after + 1)
-    except history.BufferBusy as exc:
-        return _problem(str(exc), 503)
-    previous_ts = history.previous_timestamp(buffer, entries[0]) if entries else None
+    window, entries = history.read(target.view, target.buffer, first_seq=after + 1)
+    previous_ts = history.previous_timestamp(target.buffer, entries[0]) if entries else None
+    rows = build_rows(entries, previous_ts, target.masker)
+    if filters.active:
+        snapshots = {entry.seq: entry.snapshot for entry in entries}
+        kept = []
+        for row in rows:
+            found = match(snapshots[row.seq], filters, target.masker)
+            if found is not None:
+                kept.append(dataclasses.replace(row, found_in=found))
+        rows = kept
     if viewing is not None and window.index_of(viewing.seq) is None:
         viewing = None
     context.update(
         window=window,
-        rows=build_rows(entries, previous_ts, Masker.for_view(view)),
-        branch_id=history.branch_id(view),
+        rows=rows,
+        filters=filters,
+        branch_id=history.branch_id(target.view),
         viewing=viewing,
+        unrecorded=history.unrecorded_attributes(target.view, target.buffer),
     )
     return render(request, "ddt_timetravel/fragment.html", context)
 
 
-@login_not_required
-@require_show_toolbar
-@require_GET
+@panel_endpoint(problem=_json_problem)
 def locate(request: HttpRequest) -> HttpResponse:
     """Current buffer position of event ``seq``, so a click restores that very event."""
-    try:
-        session_id = _session_param(request)
-        seq = _int_param(request, "seq")
-        view = find_view(request, session_id)
-    except BadQuery as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
-    except ViewNotFound as exc:
-        return JsonResponse({"error": exc.message}, status=404)
-    buffer = history.time_travel_buffer(view)
-    if buffer is None:
-        return JsonResponse({"error": "Time travel is off for this view."}, status=404)
-    try:
-        window, entries = history.read(view, buffer, first_seq=seq, last_seq=seq)
-    except history.BufferBusy as exc:
-        return JsonResponse({"error": str(exc)}, status=503)
-    if not entries:
-        message = (
-            f"Event #{seq} is no longer held: the buffer keeps the last "
-            f"{window.capacity} events. Pick a newer row."
-        )
-        return JsonResponse({"error": message}, status=404)
-    return JsonResponse({"seq": seq, "index": entries[0].index, "length": window.length})
+    seq = _int_param(request, "seq")
+    target = _target(request)
+    entry = target.entry(seq)
+    return JsonResponse({"seq": seq, "index": entry.index, "length": len(target.buffer or ())})
+
+
+@panel_endpoint()
+def event_diff(request: HttpRequest) -> HttpResponse:
+    """The diff of one event, or with ``against`` the diff between two after-states."""
+    seq = _int_param(request, "seq")
+    against = request.GET.get("against")
+    target = _target(request)
+    entry = target.entry(seq)
+    if against:
+        base = target.entry(_int_param(request, "against"))
+        before, after = base.snapshot.state_after, entry.snapshot.state_after
+        raw = inspection.raw_diff(before, after)
+    else:
+        before, after = entry.snapshot.state_before, entry.snapshot.state_after
+        raw = inspection.event_diff(entry.snapshot)
+    context = {
+        "seq": seq,
+        "against": base.seq if against else None,
+        "diff": inspection.build_view(raw, before, after, target.masker),
+    }
+    return render(request, "ddt_timetravel/diff.html", context)
+
+
+@panel_endpoint()
+def state_node(request: HttpRequest) -> HttpResponse:
+    """One level of a recorded state, for the lazily expanded tree."""
+    seq = _int_param(request, "seq")
+    which = _which_param(request)
+    offset = _int_param(request, "offset", default=0)
+    path = state_tree.parse_path(request.GET.get("path"))
+    target = _target(request)
+    snapshot = target.entry(seq).snapshot
+    state = snapshot.state_before if which == "before" else snapshot.state_after
+    value = state_tree.resolve(state or {}, path, target.masker)
+    items, remaining = state_tree.children(value, path, target.masker, offset)
+    context = {
+        "seq": seq,
+        "which": which,
+        "path": request.GET.get("path") or "[]",
+        "items": items,
+        "remaining": remaining,
+        "next_offset": offset + len(items),
+        "leaf": None
+        if isinstance(value, (dict, list))
+        else state_tree.full_text(value, target.masker),
+    }
+    return render(request, "ddt_timetravel/node.html", context)

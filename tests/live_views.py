@@ -16,3 +16,21 @@ class NoTimeTravelView(LiveView):
     @event_handler()
     def increment(self, **kwargs):
         self.count += 1
+
+
+class UnserializableView(LiveView):
+    """Holds a public attribute djust cannot record (not JSON-serializable)."""
+
+    template = '<div dj-root dj-view="tests.live_views.UnserializableView">{{ touched }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        import threading
+
+        self.lock = threading.Lock()
+        self.touched = 0
+
+    @event_handler()
+    def touch(self, **kwargs):
+        self.touched += 1

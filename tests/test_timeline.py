@@ -102,3 +102,10 @@ def test_rows_are_newest_first_with_time_since_previous():
 def test_long_values_are_shortened():
     row = build_row(entry(1, before={"text": ""}, after={"text": "x" * 500}), None, Masker())
     assert len(row.change_summary) < 80
+
+
+def test_single_change_inside_a_list_names_the_position():
+    before = {"items": [{"id": 1, "done": False}, {"id": 2, "done": False}]}
+    after = {"items": [{"id": 1, "done": False}, {"id": 2, "done": True}]}
+    row = build_row(entry(1, before=before, after=after), None, Masker())
+    assert row.change_summary == "items[1].done: false → true"

@@ -7,6 +7,8 @@
 
 const PANEL_ID = "TimeTravelPanel";
 const DOCK_KEY = "djtt.dockHeight";
+const FILTERS_KEY = "djtt.filters";
+const FILTER_NAMES = ["event", "key", "q", "errors"];
 const MIN_DOCK = 120;
 
 const state = {
@@ -19,7 +21,26 @@ const state = {
     again: false,
     timer: null,
     listening: false,
+    filters: loadFilters(),
+    filterTimer: null,
 };
+
+function loadFilters() {
+    try {
+        const saved = JSON.parse(sessionStorage.getItem(FILTERS_KEY) || "{}");
+        return Object.fromEntries(FILTER_NAMES.map((name) => [name, String(saved[name] || "")]));
+    } catch (error) {
+        return Object.fromEntries(FILTER_NAMES.map((name) => [name, ""]));
+    }
+}
+
+function saveFilters() {
+    try {
+        sessionStorage.setItem(FILTERS_KEY, JSON.stringify(state.filters));
+    } catch (error) {
+        // Storage may be unavailable; filters then last as long as the page.
+    }
+}
 
 function toolbar() {
     const host = document.getElementById("djDebugRoot");
@@ -145,6 +166,9 @@ async function refresh() {
     url.searchParams.set("session", state.sessionId);
     url.searchParams.set("after", String(state.lastSeq));
     if (state.viewing) url.searchParams.set("viewing", `${state.viewing.seq}:${state.viewing.which}`);
+    for (const name of FILTER_NAMES) {
+        if (state.filters[name]) url.searchParams.set(name, state.filters[name]);
+    }
     state.refreshing = true;
     try {
         const response = await fetch(url, { credentials: "same-origin" });
@@ -174,6 +198,169 @@ async function locate(root, seq) {
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.error || `The panel request failed (${response.status}).`);
     return body.index;
+}
+
+function endpointUrl(root, name, params) {
+    const url = new URL(root.dataset[name], window.location.href);
+    url.searchParams.set("session", state.sessionId);
+    for (const [key, value] of Object.entries(params)) {
+        if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, String(value));
+    }
+    return url;
+}
+
+async function fetchFragment(url) {
+    const response = await fetch(url, { credentials: "same-origin" });
+    const body = await response.text();
+    if (!response.ok) throw new Error(body || `The panel request failed (${response.status}).`);
+    const template = document.createElement("template");
+    template.innerHTML = body;
+    return template.content;
+}
+
+async function loadLazy(details) {
+    const body = details.querySelector(":scope > [data-djtt-lazy-body]");
+    if (!body || body.dataset.loaded) return;
+    const root = panelRoot();
+    if (!root) return;
+    body.dataset.loaded = "1";
+    body.textContent = "Loading…";
+    const row = details.closest("[data-tt-seq]");
+    let url;
+    if (details.hasAttribute("data-djtt-diff")) {
+        url = endpointUrl(root, "diffUrl", { seq: row && row.dataset.ttSeq });
+    } else {
+        url = endpointUrl(root, "stateUrl", {
+            seq: details.dataset.seq,
+            which: details.dataset.which,
+            path: details.dataset.path,
+        });
+    }
+    try {
+        body.replaceChildren(await fetchFragment(url));
+    } catch (error) {
+        delete body.dataset.loaded;
+        body.textContent = error.message;
+    }
+}
+
+function onToggle(event) {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    if (details.hasAttribute("data-djtt-diff") || details.hasAttribute("data-djtt-node")) {
+        loadLazy(details);
+    }
+}
+
+async function onMoreClick(event) {
+    const button = event.target.closest("[data-djtt-more]");
+    const root = panelRoot();
+    if (!button || !root) return;
+    const url = endpointUrl(root, "stateUrl", {
+        seq: button.dataset.seq,
+        which: button.dataset.which,
+        path: button.dataset.path,
+        offset: button.dataset.offset,
+    });
+    try {
+        const fragment = await fetchFragment(url);
+        const items = fragment.querySelector(".djtt-tree");
+        button.closest("li").replaceWith(...(items ? items.children : []));
+    } catch (error) {
+        say(error.message);
+    }
+}
+
+function fillFilters(root) {
+    const form = root.querySelector("[data-djtt-filters]");
+    if (!form) return;
+    for (const name of FILTER_NAMES) {
+        const input = form.elements.namedItem(name);
+        if (!input) continue;
+        if (input.type === "checkbox") input.checked = state.filters[name] === "1";
+        else input.value = state.filters[name];
+    }
+}
+
+function readFilters(form) {
+    const filters = {};
+    for (const name of FILTER_NAMES) {
+        const input = form.elements.namedItem(name);
+        if (!input) filters[name] = "";
+        else if (input.type === "checkbox") filters[name] = input.checked ? "1" : "";
+        else filters[name] = input.value.trim();
+    }
+    return filters;
+}
+
+function applyFilters(filters) {
+    const root = panelRoot();
+    state.filters = filters;
+    saveFilters();
+    if (!root) return;
+    // Different filters select different rows: start the list again.
+    rowsList(root).replaceChildren();
+    state.lastSeq = 0;
+    refresh();
+}
+
+function onFilterInput(event) {
+    const form = event.target.closest && event.target.closest("[data-djtt-filters]");
+    if (!form) return;
+    window.clearTimeout(state.filterTimer);
+    state.filterTimer = window.setTimeout(() => applyFilters(readFilters(form)), 250);
+}
+
+function onFilterReset(event) {
+    const form = event.target.closest && event.target.closest("[data-djtt-filters]");
+    if (!form) return;
+    window.setTimeout(() => applyFilters(readFilters(form)), 0);
+}
+
+async function onCompareSubmit(event) {
+    const form = event.target.closest && event.target.closest("[data-djtt-compare]");
+    const root = panelRoot();
+    if (!form || !root) return;
+    event.preventDefault();
+    const result = root.querySelector("[data-djtt-compare-result]");
+    const url = endpointUrl(root, "diffUrl", {
+        seq: form.elements.namedItem("seq").value,
+        against: form.elements.namedItem("against").value,
+    });
+    try {
+        result.replaceChildren(await fetchFragment(url));
+    } catch (error) {
+        result.replaceChildren();
+        say(error.message);
+    }
+}
+
+async function restoreComponent(seq, componentId, which) {
+    const root = panelRoot();
+    const lv = liveView();
+    if (!root) return;
+    if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
+        say("The LiveView socket is not connected: reload the page to start a new session.");
+        return;
+    }
+    try {
+        const index = await locate(root, seq);
+        state.pendingJump = { seq, which, index };
+        say(`Restoring component ${componentId} from #${seq} (${which})…`);
+        lv.sendMessage({ type: "time_travel_component_jump", index, component_id: componentId, which });
+    } catch (error) {
+        state.pendingJump = null;
+        say(error.message);
+    }
+}
+
+function onComponentRestoreClick(event) {
+    const button = event.target.closest("[data-djtt-component-restore]");
+    if (!button) return;
+    const row = button.closest("[data-tt-seq]");
+    if (row) {
+        restoreComponent(Number(row.dataset.ttSeq), button.dataset.componentId, button.dataset.djttComponentRestore);
+    }
 }
 
 async function restore(seq, which) {
@@ -294,6 +481,12 @@ function listenOnce() {
     djDebug.addEventListener("click", onRestoreClick);
     djDebug.addEventListener("click", onLiveClick);
     djDebug.addEventListener("pointerdown", startResize);
+    djDebug.addEventListener("click", onMoreClick);
+    djDebug.addEventListener("click", onComponentRestoreClick);
+    djDebug.addEventListener("toggle", onToggle, true);
+    djDebug.addEventListener("input", onFilterInput);
+    djDebug.addEventListener("reset", onFilterReset);
+    djDebug.addEventListener("submit", onCompareSubmit);
     djDebug.addEventListener("djdt.panel.render", (event) => {
         if (event.detail && event.detail.panelId === PANEL_ID) init();
     });
@@ -307,6 +500,7 @@ function init() {
     const root = panelRoot();
     if (!root) return;
     restoreDockHeight();
+    fillFilters(root);
     // The server's first message stands when it already says why nothing can show.
     // The panel's stats may describe a later fetch (UPDATE_ON_FETCH), not this page,
     // so a djust client on the page always gets asked about.

@@ -1,0 +1,170 @@
+"""What an expanded row shows: the masked, grouped diff of one event, or of two.
+
+Pure presentation over :mod:`diff`: paths through secret keys show the mask
+marker and whether they changed, component state is grouped per component,
+unchanged top-level keys are folded into a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import cache
+from .diff import MISSING, Line, Node, diff, flatten, format_path
+from .formatting import compact, describe_size
+from .masking import MASKED, Masker
+
+COMPONENTS_KEY = "__components__"
+#: Diff lines shown per group before the rest is summarised.
+LINE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """A value as displayed: one compact line and, for big values, its size."""
+
+    text: str
+    size: str = ""
+    absent: bool = False
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    path: str
+    kind: str
+    before: ShownValue
+    after: ShownValue
+    masked: bool
+
+
+@dataclass
+class DiffGroup:
+    """Lines of the view itself (``component_id`` empty) or of one component."""
+
+    component_id: str = ""
+    lines: list[DiffLine] = field(default_factory=list)
+    hidden: int = 0
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    key: str
+    value: ShownValue
+
+
+@dataclass
+class DiffView:
+    groups: list[DiffGroup]
+    unchanged: list[Unchanged]
+
+    @property
+    def changed_count(self) -> int:
+        return sum(len(g.lines) + g.hidden for g in self.groups)
+
+
+def show(value: Any, masker: Masker, masked: bool = False) -> ShownValue:
+    """Display form of one value, masked when it or its key is secret."""
+    if value is MISSING:
+        return ShownValue("(absent)", absent=True)
+    if masked:
+        return ShownValue(str(MASKED))
+    shown = masker.mask(value)
+    return ShownValue(compact(shown), describe_size(shown))
+
+
+def _path_is_secret(path: tuple[Any, ...], masker: Masker) -> bool:
+    return any(isinstance(part, str) and masker.is_secret_key(part) for part in path)
+
+
+def _secret_prefix(path: tuple[Any, ...], masker: Masker) -> tuple[Any, ...]:
+    for position, part in enumerate(path):
+        if isinstance(part, str) and masker.is_secret_key(part):
+            return path[: position + 1]
+    return path
+
+
+def _display_lines(lines: list[Line], masker: Masker) -> list[DiffLine]:
+    shown: list[DiffLine] = []
+    masked_paths: set[tuple[Any, ...]] = set()
+    for line in lines:
+        if _path_is_secret(line.path, masker):
+            prefix = _secret_prefix(line.path, masker)
+            if prefix in masked_paths:
+                continue  # one line per secret, however much changed below it
+            masked_paths.add(prefix)
+            kind = line.kind if prefix == line.path else "changed"
+            marker = ShownValue(str(MASKED))
+            shown.append(
+                DiffLine(
+                    format_path(prefix),
+                    kind,
+                    ShownValue("(absent)", absent=True) if kind == "added" else marker,
+                    ShownValue("(absent)", absent=True) if kind == "removed" else marker,
+                    True,
+                )
+            )
+            continue
+        after = (
+            ShownValue(f"order changed ({line.after} items)")
+            if line.kind == "reordered"
+            else show(line.after, masker)
+        )
+        shown.append(DiffLine(line.text_path, line.kind, show(line.before, masker), after, False))
+    return shown
+
+
+def _group(component_id: str, node: Node | None, masker: Masker) -> DiffGroup:
+    lines = _display_lines(list(flatten(node)), masker)
+    return DiffGroup(component_id, lines[:LINE_LIMIT], max(0, len(lines) - LINE_LIMIT))
+
+
+def _split(state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    components = state.get(COMPONENTS_KEY) or {}
+    own = {k: v for k, v in state.items() if k != COMPONENTS_KEY}
+    return own, components if isinstance(components, dict) else {}
+
+
+def raw_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Node | None]:
+    """The diff of the view's own state (key ``""``) and of each component."""
+    own_before, components_before = _split(before or {})
+    own_after, components_after = _split(after or {})
+    result: dict[str, Node | None] = {"": diff(own_before, own_after)}
+    for component_id in sorted(set(components_before) | set(components_after), key=str):
+        result[str(component_id)] = diff(
+            components_before.get(component_id, {}), components_after.get(component_id, {})
+        )
+    return result
+
+
+def event_diff(snapshot: Any) -> dict[str, Node | None]:
+    """The raw diff of one recorded event, computed once per snapshot."""
+    return cache.memo(
+        snapshot, "diff", lambda: raw_diff(snapshot.state_before, snapshot.state_after)
+    )
+
+
+def build_view(
+    raw: dict[str, Node | None], before: dict[str, Any], after: dict[str, Any], masker: Masker
+) -> DiffView:
+    """Masked display groups for a raw diff, plus the unchanged top-level keys."""
+    groups = [_group(component_id, node, masker) for component_id, node in raw.items()]
+    groups = [g for g in groups if g.lines or g.hidden or not g.component_id]
+    own_before, _ = _split(before or {})
+    own_after, _ = _split(after or {})
+    unchanged = [
+        Unchanged(str(key), show(own_after[key], masker, masker.is_secret_key(key)))
+        for key in own_after
+        if key in own_before and diff(own_before[key], own_after[key]) is None
+    ]
+    return DiffView(groups, unchanged)
+
+
+def changed_paths(raw: dict[str, Node | None]) -> list[str]:
+    """Every changed path as text (``items[id=3].done``, ``component:lamp.on``)."""
+    paths = []
+    for component_id, node in raw.items():
+        for line in flatten(node):
+            text = line.text_path
+            paths.append(f"component:{component_id}.{text}" if component_id else text)
+    return paths

@@ -1,0 +1,117 @@
+"""Walk a recorded state one level at a time, for the lazily expanded tree.
+
+A path is a JSON list: strings are dict keys, integers list positions, and
+``{"id": value}`` picks the item of a list of dicts by its ``id``, the way the
+diff names it. Nothing under a secret key is ever walked into.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .diff import ID_KEY, MISSING
+from .formatting import compact, describe_size
+from .masking import MASKED, Masker
+
+MAX_DEPTH = 64
+PAGE_SIZE = 100
+
+
+class BadPath(ValueError):
+    """The path is malformed or leads nowhere; the message is safe to show."""
+
+
+def parse_path(raw: str | None) -> list[Any]:
+    """Validate a JSON path from a query string."""
+    if not raw:
+        return []
+    try:
+        path = json.loads(raw)
+    except ValueError:
+        raise BadPath("The 'path' parameter must be a JSON list.") from None
+    if not isinstance(path, list) or len(path) > MAX_DEPTH:
+        raise BadPath(f"The 'path' parameter must be a JSON list of at most {MAX_DEPTH} parts.")
+    for part in path:
+        is_id = isinstance(part, dict) and list(part) == [ID_KEY]
+        if not (isinstance(part, (str, int)) and not isinstance(part, bool)) and not is_id:
+            raise BadPath('Path parts must be keys, positions or {"id": value}.')
+    return path
+
+
+def _step(value: Any, part: Any) -> Any:
+    if isinstance(part, dict) and isinstance(value, list):
+        wanted = part[ID_KEY]
+        for item in value:
+            if isinstance(item, dict) and item.get(ID_KEY) == wanted:
+                return item
+        return MISSING
+    if isinstance(part, int) and isinstance(value, list):
+        return value[part] if 0 <= part < len(value) else MISSING
+    if isinstance(part, str) and isinstance(value, dict):
+        return value.get(part, MISSING)
+    return MISSING
+
+
+def resolve(state: Any, path: list[Any], masker: Masker) -> Any:
+    """The value at ``path``; :data:`MASKED` once the path crosses a secret key."""
+    value = state
+    for part in path:
+        if isinstance(part, str) and masker.is_secret_key(part):
+            return MASKED
+        value = _step(value, part)
+        if value is MISSING:
+            raise BadPath("Nothing is recorded at that path in this state.")
+    return value
+
+
+@dataclass(frozen=True)
+class TreeItem:
+    """One child in the tree: a leaf with its value, or a node that can be expanded."""
+
+    label: str
+    path: str  # JSON, for the next request
+    text: str
+    size: str
+    expandable: bool
+    masked: bool
+
+
+def _item(label: str, path: list[Any], value: Any, masked: bool, masker: Masker) -> TreeItem:
+    if masked:
+        return TreeItem(label, "", str(MASKED), "", False, True)
+    expandable = bool(value) and isinstance(value, (dict, list)) or bool(describe_size(value))
+    return TreeItem(
+        label,
+        json.dumps(path, ensure_ascii=False),
+        compact(masker.mask(value)),
+        describe_size(value),
+        expandable,
+        False,
+    )
+
+
+def children(
+    value: Any, path: list[Any], masker: Masker, offset: int = 0
+) -> tuple[list[TreeItem], int]:
+    """One page of the children of ``value`` and how many come after the page."""
+    if isinstance(value, dict):
+        keys = list(value)
+        page = keys[offset : offset + PAGE_SIZE]
+        items = [_item(str(k), [*path, k], value[k], masker.is_secret_key(k), masker) for k in page]
+        return items, max(0, len(keys) - offset - PAGE_SIZE)
+    if isinstance(value, list):
+        page = value[offset : offset + PAGE_SIZE]
+        items = [
+            _item(f"[{offset + i}]", [*path, offset + i], item, False, masker)
+            for i, item in enumerate(page)
+        ]
+        return items, max(0, len(value) - offset - PAGE_SIZE)
+    return [], 0
+
+
+def full_text(value: Any, masker: Masker) -> str:
+    """The whole of a leaf (a long string), masked if it looks like a card number."""
+    shown = masker.mask(value)
+    return str(shown) if isinstance(shown, str) or shown is MASKED else compact(shown, 10**6)
