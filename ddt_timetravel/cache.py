@@ -33,7 +33,11 @@ def memo(snapshot: Any, name: str, compute: Callable[[], T]) -> T:
     with _lock:
         entry = _entries.get(key)
         if entry is None or entry[0]() is not snapshot:
-            entry = (weakref.ref(snapshot, _forget(key)), {})
+            try:
+                ref = weakref.ref(snapshot, _forget(key))
+            except TypeError:  # not weak-referenceable: nothing to tie the memo to
+                return value
+            entry = (ref, {})
             _entries[key] = entry
         entry[1][name] = value
     return value
