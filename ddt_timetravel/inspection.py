@@ -7,12 +7,13 @@ unchanged top-level keys are folded into a count.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import cache
 from .diff import MISSING, Line, Node, diff, flatten, format_path
-from .formatting import compact, describe_size
+from .formatting import COMPACT_LIMIT, compact, describe_size
 from .masking import MASKED, Masker
 
 COMPONENTS_KEY = "__components__"
@@ -36,6 +37,8 @@ class DiffLine:
     before: ShownValue
     after: ShownValue
     masked: bool
+    #: JSON path for the state tree, set when a side is too big to show whole.
+    state_path: str = ""
 
 
 @dataclass
@@ -84,7 +87,20 @@ def _secret_prefix(path: tuple[Any, ...], masker: Masker) -> tuple[Any, ...]:
     return path
 
 
-def _display_lines(lines: list[Line], masker: Masker) -> list[DiffLine]:
+def _is_big(value: Any) -> bool:
+    """Too big to show whole on one line, so worth a lazily expanded tree."""
+    if isinstance(value, (list, dict)):
+        return len(value) > 3 or len(json.dumps(value, default=str)) > COMPACT_LIMIT
+    return bool(describe_size(value))
+
+
+def _json_parts(path: tuple[Any, ...]) -> list[Any]:
+    return [{part[0]: part[1]} if isinstance(part, tuple) else part for part in path]
+
+
+def _display_lines(
+    lines: list[Line], masker: Masker, prefix_path: tuple[Any, ...] = ()
+) -> list[DiffLine]:
     shown: list[DiffLine] = []
     masked_paths: set[tuple[Any, ...]] = set()
     for line in lines:
@@ -110,12 +126,16 @@ def _display_lines(lines: list[Line], masker: Masker) -> list[DiffLine]:
             if line.kind == "reordered"
             else show(line.after, masker)
         )
-        shown.append(DiffLine(line.text_path, line.kind, show(line.before, masker), after, False))
+        before = show(line.before, masker)
+        big = _is_big(line.before) or _is_big(line.after)
+        path = json.dumps([*prefix_path, *_json_parts(line.path)]) if big else ""
+        shown.append(DiffLine(line.text_path, line.kind, before, after, False, path))
     return shown
 
 
 def _group(component_id: str, node: Node | None, masker: Masker) -> DiffGroup:
-    lines = _display_lines(list(flatten(node)), masker)
+    prefix = (COMPONENTS_KEY, component_id) if component_id else ()
+    lines = _display_lines(list(flatten(node)), masker, prefix)
     return DiffGroup(component_id, lines[:LINE_LIMIT], max(0, len(lines) - LINE_LIMIT))
 
 

@@ -203,6 +203,10 @@ def event_diff(request: HttpRequest) -> HttpResponse:
     context = {
         "seq": seq,
         "against": base.seq if against else None,
+        # The "before" side of a plain diff is this event's before-state; of a
+        # comparison, the other event's after-state.
+        "before_seq": base.seq if against else seq,
+        "before_which": "after" if against else "before",
         "diff": inspection.build_view(raw, before, after, target.masker),
     }
     return render(request, "ddt_timetravel/diff.html", context)

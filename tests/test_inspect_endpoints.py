@@ -261,3 +261,24 @@ async def test_diff_is_computed_once_per_snapshot(live_socket):
     await get(live_socket, "diff", seq=1)
     assert inspection.event_diff(snapshot) is first
     assert json.dumps(str(first))  # a real diff, not a placeholder
+
+
+async def test_big_values_in_a_diff_expand_through_the_state_tree(live_socket):
+    await live_socket.mount(TODOS, "/todos/")
+    await live_socket.event("add_todo", text="x" * 500)
+
+    response = await get(live_socket, "diff", seq=1)
+
+    document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    nodes = [d.attrib for d in document.iter("details") if d.attrib.get("data-path", "[]") != "[]"]
+    assert {
+        "data-djtt-node": "",
+        "data-seq": "1",
+        "data-which": "after",
+        "data-path": '["items", {"id": 3}]',
+    } in nodes
+    assert "500 B" not in response.text  # the row is a dict, not a long string
+    text = await get(
+        live_socket, "state", seq=1, which="after", path='["items", {"id": 3}, "text"]'
+    )
+    assert "x" * 500 in text.text
