@@ -170,3 +170,30 @@ def unrecorded_attributes(view: Any, buffer: TimeTravelBuffer) -> list[str]:
         and key not in recorded
         and not callable(value)
     )
+
+
+#: How far back a replayed event's origin is looked for.
+REPLAY_LOOKBACK = 200
+
+
+def replay_origin(buffer: TimeTravelBuffer, entry: Entry, head_seq: int) -> int | None:
+    """The number of the event ``entry`` replays, if it is a forward replay.
+
+    djust records a replay like any event but without the client's ``ref``; it
+    starts from the original's ``state_before`` with the same handler, which is
+    how the original is recognised. None for ordinary events.
+    """
+    snapshot = entry.snapshot
+    if snapshot.ref is not None:
+        return None
+    for index in range(entry.index - 1, max(-1, entry.index - 1 - REPLAY_LOOKBACK), -1):
+        earlier = buffer.jump(index)
+        if earlier is None:
+            return None
+        if (
+            earlier.ref is not None
+            and earlier.event_name == snapshot.event_name
+            and earlier.state_before == snapshot.state_before
+        ):
+            return head_seq + index
+    return None

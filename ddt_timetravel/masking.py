@@ -150,3 +150,14 @@ class Masker:
         if looks_like_card_number(value):
             return MASKED
         return value
+
+
+def contains_masked(value: Any) -> bool:
+    """True when :meth:`Masker.mask` hid something anywhere inside ``value``."""
+    if value is MASKED:
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_masked(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_masked(item) for item in value)
+    return False

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path
 
 from . import views
 from .conf import get_setting
+from .masking import MASKED
 from .page import time_travel_enabled, views_on_page
 
 
@@ -66,5 +67,6 @@ class TimeTravelPanel(Panel):
                 "views": found,
                 "debug": bool(settings.DEBUG),
                 "poll_ms": int(get_setting("POLL_INTERVAL_MS")),
+                "mask_marker": str(MASKED),
             }
         )

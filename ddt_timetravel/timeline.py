@@ -8,7 +8,7 @@ from typing import Any
 
 from .formatting import clock_time, compact, compact_params, elapsed, pretty
 from .history import Entry
-from .masking import MASKED, Masker
+from .masking import MASKED, Masker, contains_masked
 
 COMPONENTS_KEY = "__components__"
 
@@ -38,6 +38,8 @@ class EventRow:
     changes: tuple[Change, ...]
     error: str | None
     found_in: tuple[str, ...] = ()
+    replay_of: int | None = None
+    params_masked: bool = False
 
     @property
     def change_summary(self) -> str:
@@ -138,6 +140,7 @@ def build_row(entry: Entry, previous_ts: float | None, masker: Masker) -> EventR
         since_previous=elapsed(max(0.0, snapshot.ts - previous_ts)) if previous_ts else None,
         changes=top_level_changes(snapshot.state_before or {}, snapshot.state_after or {}, masker),
         error=str(snapshot.error) if snapshot.error else None,
+        params_masked=contains_masked(params),
     )
 
 

@@ -156,11 +156,17 @@ def timeline(request: HttpRequest) -> HttpResponse:
     window, entries = history.read(target.view, target.buffer, first_seq=after + 1)
     previous_ts = history.previous_timestamp(target.buffer, entries[0]) if entries else None
     rows = build_rows(entries, previous_ts, target.masker)
+    by_seq = {entry.seq: entry for entry in entries}
+    rows = [
+        dataclasses.replace(row, replay_of=origin)
+        if (origin := history.replay_origin(target.buffer, by_seq[row.seq], window.head_seq))
+        else row
+        for row in rows
+    ]
     if filters.active:
-        snapshots = {entry.seq: entry.snapshot for entry in entries}
         kept = []
         for row in rows:
-            found = match(snapshots[row.seq], filters, target.masker)
+            found = match(by_seq[row.seq].snapshot, filters, target.masker)
             if found is not None:
                 kept.append(dataclasses.replace(row, found_in=found))
         rows = kept

@@ -17,6 +17,7 @@ const state = {
     headSeq: 1,
     viewing: null, // {seq, which} of the restored state the page shows
     pendingJump: null, // {seq, which, index} sent, not yet acknowledged
+    pendingReplay: null, // the replay form whose frame was sent, not yet acknowledged
     refreshing: false,
     again: false,
     timer: null,
@@ -133,6 +134,9 @@ function applyFragment(root, fragment) {
         else row.dataset.ttIndex = String(index);
     }
     state.lastSeq = Math.max(state.lastSeq, Number(fragment.dataset.lastSeq));
+    if (state.viewing && state.viewing.seq === state.lastSeq && state.viewing.which === "after") {
+        state.viewing = null; // the newest after-state is the live state
+    }
     markViewing(root);
     if (message) say(message.textContent);
     else if (!state.pendingJump) say(statusLine());
@@ -363,6 +367,111 @@ function onComponentRestoreClick(event) {
     }
 }
 
+function containsMarker(value, marker) {
+    if (typeof value === "string") return value.includes(marker);
+    if (Array.isArray(value)) return value.some((item) => containsMarker(item, marker));
+    if (value && typeof value === "object") {
+        return Object.values(value).some((item) => containsMarker(item, marker));
+    }
+    return false;
+}
+
+function parseReplayParams(text, marker) {
+    let params;
+    try {
+        params = JSON.parse(text);
+    } catch (error) {
+        throw new Error(`The params are not valid JSON: ${error.message}`);
+    }
+    if (!params || typeof params !== "object" || Array.isArray(params)) {
+        throw new Error("The params must be a JSON object, like {\"amount\": 5}.");
+    }
+    if (marker && containsMarker(params, marker)) {
+        throw new Error(`Replace each “${marker}” with a real value: masked values never reach the browser.`);
+    }
+    return params;
+}
+
+function toggleReplayForm(row, open) {
+    const form = row.querySelector("[data-djtt-replay]");
+    const button = row.querySelector("[data-djtt-replay-open]");
+    if (!form) return;
+    form.hidden = !open;
+    if (button) button.setAttribute("aria-expanded", String(open));
+    if (open) form.querySelector("textarea").focus();
+}
+
+function onReplayClick(event) {
+    const open = event.target.closest("[data-djtt-replay-open]");
+    const cancel = event.target.closest("[data-djtt-replay-cancel]");
+    const row = event.target.closest("[data-tt-seq]");
+    if (!row) return;
+    if (open) toggleReplayForm(row, row.querySelector("[data-djtt-replay]").hidden);
+    if (cancel) toggleReplayForm(row, false);
+}
+
+async function onReplaySubmit(event) {
+    const form = event.target.closest && event.target.closest("[data-djtt-replay]");
+    const root = panelRoot();
+    if (!form || !root) return;
+    event.preventDefault();
+    const error = form.querySelector("[data-djtt-replay-error]");
+    const row = form.closest("[data-tt-seq]");
+    const seq = Number(row.dataset.ttSeq);
+    error.textContent = "";
+    let params;
+    try {
+        params = parseReplayParams(form.elements.namedItem("params").value, root.dataset.maskMarker);
+    } catch (problem) {
+        error.textContent = problem.message;
+        return;
+    }
+    const lv = liveView();
+    if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
+        error.textContent = "The LiveView socket is not connected: reload the page to start a new session.";
+        return;
+    }
+    try {
+        const index = await locate(root, seq);
+        state.pendingReplay = form;
+        say(`Replaying #${seq}…`);
+        lv.sendMessage({ type: "forward_replay", from_index: index, override_params: params });
+    } catch (problem) {
+        error.textContent = problem.message;
+    }
+}
+
+function rowsOf(root) {
+    return [...rowsList(root).querySelectorAll(":scope > [data-tt-seq]")];
+}
+
+function onKeyDown(event) {
+    const root = panelRoot();
+    const panel = root && root.closest(`#${PANEL_ID}`);
+    if (!panel || !panel.contains(event.target)) return;
+    const row = event.target.matches && event.target.matches("[data-tt-seq]") ? event.target : null;
+    const rows = rowsOf(root);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        const inField = event.target.closest("input, textarea, select, summary");
+        if (inField || !rows.length) return;
+        event.preventDefault();
+        const position = row ? rows.indexOf(row) : -1;
+        const next = event.key === "ArrowDown" ? Math.min(position + 1, rows.length - 1) : Math.max(position - 1, 0);
+        rows[next].focus();
+        return;
+    }
+    if (!row) return;
+    if (event.key === "Enter") {
+        event.preventDefault();
+        restore(Number(row.dataset.ttSeq), event.shiftKey ? "before" : "after");
+    } else if (event.key === "Escape") {
+        // Handled here, so the toolbar does not also close the panel.
+        event.preventDefault();
+        event.stopPropagation();
+        onLiveClick({ target: root.querySelector("[data-djtt-live]") });
+    }
+}
+
 async function restore(seq, which) {
     const root = panelRoot();
     const lv = liveView();
@@ -404,6 +513,15 @@ function onLiveClick(event) {
 
 function onTimeTravelState(event) {
     const frame = event.detail || {};
+    if (state.pendingReplay) {
+        const form = state.pendingReplay;
+        state.pendingReplay = null;
+        toggleReplayForm(form.closest("[data-tt-seq]"), false);
+        state.viewing = null;
+        say(`Replayed on branch ${frame.branch_id}. The new event is at the top.`);
+        refresh();
+        return;
+    }
     const pending = state.pendingJump;
     const seq = pending && pending.index === frame.cursor ? pending.seq : state.headSeq + frame.cursor;
     state.pendingJump = null;
@@ -420,10 +538,19 @@ function onTimeTravelEvent() {
 }
 
 function onDjustError(event) {
-    if (!state.pendingJump) return;
     const detail = event.detail || {};
+    const message = detail.error || "unknown error";
+    if (state.pendingReplay) {
+        const form = state.pendingReplay;
+        state.pendingReplay = null;
+        const error = form.querySelector("[data-djtt-replay-error]");
+        if (error) error.textContent = `djust refused the replay: ${message}`;
+        say(`djust refused the replay: ${message}`);
+        return;
+    }
+    if (!state.pendingJump) return;
     state.pendingJump = null;
-    say(`djust refused the restore: ${detail.error || "unknown error"}`);
+    say(`djust refused the restore: ${message}`);
 }
 
 function startResize(event) {
@@ -487,6 +614,9 @@ function listenOnce() {
     djDebug.addEventListener("input", onFilterInput);
     djDebug.addEventListener("reset", onFilterReset);
     djDebug.addEventListener("submit", onCompareSubmit);
+    djDebug.addEventListener("submit", onReplaySubmit);
+    djDebug.addEventListener("click", onReplayClick);
+    djDebug.addEventListener("keydown", onKeyDown);
     djDebug.addEventListener("djdt.panel.render", (event) => {
         if (event.detail && event.detail.panelId === PANEL_ID) init();
     });
