@@ -1,13 +1,18 @@
 """Project settings for the panel, read from ``settings.DDT_TIMETRAVEL`` with defaults.
 
-Every key is optional; unknown keys are ignored (the system checks report them).
+Every key is optional; unknown keys are ignored at run time and reported by the
+system checks (:mod:`ddt_timetravel.checks`), which also validate the types
+described by :func:`setting_problem`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+
+SETTINGS_NAME = "DDT_TIMETRAVEL"
 
 DEFAULTS: dict[str, Any] = {
     # Extra key names to mask, on top of the built-in secret-looking names.
@@ -20,7 +25,31 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _names(value: Any) -> bool:
+    return isinstance(value, (list, tuple, set, frozenset)) and all(
+        isinstance(name, str) for name in value
+    )
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+#: For each key: the test a value must pass, and what to say when it does not.
+VALIDATORS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "MASK_FIELDS": (_names, "must be a list or tuple of key names (strings)"),
+    "UNMASK_FIELDS": (_names, "must be a list or tuple of key names (strings)"),
+    "POLL_INTERVAL_MS": (_positive_int, "must be a positive whole number of milliseconds"),
+}
+
+
 def get_setting(name: str) -> Any:
     """Return one setting, falling back to its default."""
-    user = getattr(settings, "DDT_TIMETRAVEL", None) or {}
+    user = getattr(settings, SETTINGS_NAME, None) or {}
     return user.get(name, DEFAULTS[name])
+
+
+def setting_problem(name: str, value: Any) -> str | None:
+    """What is wrong with ``value`` for the known key ``name``, or None when it is valid."""
+    valid, requirement = VALIDATORS[name]
+    return None if valid(value) else requirement

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from debug_toolbar.panels import Panel
 from django.conf import settings
+from django.core.checks import CheckMessage
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import URLPattern, path
@@ -32,6 +33,7 @@ class TimeTravelPanel(Panel):
 
     @property
     def nav_subtitle(self) -> str:
+        """What the toolbar's sidebar says under the title: is this page recording?"""
         views_found = self.get_stats().get("views") or []
         if not views_found:
             return "no LiveView on this page"
@@ -41,12 +43,14 @@ class TimeTravelPanel(Panel):
 
     @property
     def scripts(self) -> list[str]:
+        """The toolbar's scripts plus the panel's ES module."""
         scripts = super().scripts
         scripts.append(static("ddt_timetravel/panel.js"))
         return scripts
 
     @classmethod
     def get_urls(cls) -> list[URLPattern]:
+        """The panel's endpoints, added to the toolbar's ``djdt`` namespace."""
         return [
             path("time-travel/timeline/", views.timeline, name="ddt_timetravel_timeline"),
             path("time-travel/locate/", views.locate, name="ddt_timetravel_locate"),
@@ -54,7 +58,15 @@ class TimeTravelPanel(Panel):
             path("time-travel/state/", views.state_node, name="ddt_timetravel_state"),
         ]
 
+    @classmethod
+    def run_checks(cls) -> list[CheckMessage]:
+        """System checks the toolbar runs for its panels, even without the app installed."""
+        from .checks import check_panel_setup
+
+        return check_panel_setup()
+
     def generate_stats(self, request: HttpRequest, response: HttpResponse) -> None:
+        """Record which LiveViews the page rendered and the few settings the shell needs."""
         content = b""
         if "html" in response.get("Content-Type", "") and not response.streaming:
             content = response.content
