@@ -8,6 +8,7 @@ page's own djust socket, so no endpoint changes state and none needs CSRF.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -17,10 +18,11 @@ from debug_toolbar.decorators import require_show_toolbar
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
 
-from . import history, inspection, state_tree
+from . import export, history, importing, inspection, pytest_export, state_tree
 from .live import ViewNotFound, dotted_path, find_view, parse_session_id
 from .masking import Masker
 from .search import BadFilter, Filters, match
@@ -117,6 +119,7 @@ def _text(message: str, status: int) -> HttpResponse:
 
 def panel_endpoint(
     problem: Callable[[str, int], HttpResponse] = _text,
+    method: Callable[..., Callable[..., HttpResponse]] = require_GET,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Guard like the toolbar's own views and turn known failures into clear answers."""
 
@@ -125,7 +128,7 @@ def panel_endpoint(
         def endpoint(request: HttpRequest) -> HttpResponse:
             try:
                 return view_func(request)
-            except (BadQuery, BadFilter, state_tree.BadPath) as exc:
+            except (BadQuery, BadFilter, state_tree.BadPath, importing.BadImport) as exc:
                 return problem(str(exc), 400)
             except ViewNotFound as exc:
                 return problem(exc.message, 404)
@@ -134,7 +137,7 @@ def panel_endpoint(
             except history.BufferBusy as exc:
                 return problem(str(exc), 503)
 
-        return login_not_required(require_show_toolbar(require_GET(endpoint)))
+        return login_not_required(require_show_toolbar(method(endpoint)))
 
     return decorate
 
@@ -242,3 +245,72 @@ def state_node(request: HttpRequest) -> HttpResponse:
         else state_tree.full_text(value, target.masker),
     }
     return render(request, "ddt_timetravel/node.html", context)
+
+
+def _selected_entries(request: HttpRequest, target: Target) -> list[history.Entry]:
+    """The held events in ``from``..``to`` that match the filters, oldest first."""
+    first = _int_param(request, "from", default=1)
+    last = _int_param(request, "to", default=MAX_SEQ)
+    if last < first:
+        raise BadQuery("'to' must not be before 'from'.")
+    filters = Filters.from_query(request.GET)
+    if target.buffer is None:
+        raise Gone(f"Time travel is off for {dotted_path(target.view)}.")
+    _, entries = history.read(target.view, target.buffer, first_seq=first, last_seq=last)
+    if filters.active:
+        entries = [e for e in entries if match(e.snapshot, filters, target.masker) is not None]
+    if not entries:
+        raise Gone("No held event is in that range or matches the filters.")
+    return entries
+
+
+def _download(content: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@panel_endpoint()
+def export_timeline(request: HttpRequest) -> HttpResponse:
+    """Download the selected events as JSON, or as a pytest module that replays them."""
+    kind = request.GET.get("format") or "json"
+    if kind not in ("json", "pytest"):
+        raise BadQuery("The 'format' parameter must be 'json' or 'pytest'.")
+    target = _target(request)
+    entries = _selected_entries(request, target)
+    view_path = dotted_path(target.view)
+    slug = pytest_export.test_name(view_path, [])[5:]
+    if kind == "pytest":
+        source = pytest_export.pytest_module(view_path, entries, target.masker)
+        return _download(source, f"test_{slug}_timetravel.py", "text/x-python; charset=utf-8")
+    document = export.timeline_document(view_path, entries, target.masker)
+    body = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    return _download(body, f"{slug}-timeline.json", "application/json")
+
+
+@csrf_protect
+def _import_view(request: HttpRequest) -> HttpResponse:
+    filters = Filters.from_query(request.GET)
+    try:
+        view_path: str | None = dotted_path(_target(request).view)
+    except ViewNotFound:
+        view_path = None  # the page's socket is gone: open the file without the check
+    header, entries = importing.load(request.body, view_path)
+    masker = Masker.for_view(None)
+    rows = build_rows(entries, None, masker)
+    by_seq = {entry.seq: entry for entry in entries}
+    items = []
+    for row in rows:
+        snapshot = by_seq[row.seq].snapshot
+        found = match(snapshot, filters, masker) if filters.active else ()
+        if found is None:
+            continue
+        raw = inspection.raw_diff(snapshot.state_before, snapshot.state_after)
+        view = inspection.build_view(raw, snapshot.state_before, snapshot.state_after, masker)
+        items.append((dataclasses.replace(row, found_in=found), view))
+    context = {"header": header, "items": items, "filters": filters, "total": len(entries)}
+    return render(request, "ddt_timetravel/imported.html", context)
+
+
+#: Read-only: renders an exported file sent by this browser, stores nothing.
+import_timeline = panel_endpoint(method=require_POST)(_import_view)

@@ -18,6 +18,7 @@ const state = {
     viewing: null, // {seq, which} of the restored state the page shows
     pendingJump: null, // {seq, which, index} sent, not yet acknowledged
     pendingReplay: null, // the replay form whose frame was sent, not yet acknowledged
+    importedFile: null, // text of an opened export, re-sent when filters change
     refreshing: false,
     again: false,
     timer: null,
@@ -301,6 +302,7 @@ function applyFilters(filters) {
     const root = panelRoot();
     state.filters = filters;
     saveFilters();
+    showImport();
     if (!root) return;
     // Different filters select different rows: start the list again.
     rowsList(root).replaceChildren();
@@ -441,6 +443,75 @@ async function onReplaySubmit(event) {
     }
 }
 
+function onExportClick(event) {
+    const link = event.target.closest("[data-djtt-export]");
+    const root = panelRoot();
+    if (!link || !root) return;
+    if (!state.sessionId) {
+        event.preventDefault();
+        say("The LiveView socket has not connected yet: nothing to export.");
+        return;
+    }
+    const form = link.closest("form");
+    const params = { format: link.dataset.djttExport };
+    for (const name of ["from", "to"]) params[name] = form.elements.namedItem(name).value;
+    for (const name of FILTER_NAMES) params[name] = state.filters[name];
+    link.href = endpointUrl(root, "exportUrl", params).toString();
+}
+
+function csrfToken() {
+    try {
+        if (window.djust && typeof window.djust.csrfToken === "function") return window.djust.csrfToken();
+    } catch (error) {
+        // fall through to the cookie
+    }
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+}
+
+async function showImport() {
+    const root = panelRoot();
+    if (!root || state.importedFile === null) return;
+    const result = root.querySelector("[data-djtt-import-result]");
+    const params = {};
+    for (const name of FILTER_NAMES) params[name] = state.filters[name];
+    const url = endpointUrl(root, "importUrl", params);
+    if (!state.sessionId) url.searchParams.delete("session");
+    try {
+        const response = await fetch(url, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+            body: state.importedFile,
+        });
+        const body = await response.text();
+        if (response.status === 403) throw new Error("The import was refused: this page has no CSRF token (add {% csrf_token %} to the template).");
+        if (!response.ok) throw new Error(body || `The import failed (${response.status}).`);
+        const template = document.createElement("template");
+        template.innerHTML = body;
+        result.replaceChildren(template.content);
+        say("Showing the imported timeline below the filters.");
+    } catch (error) {
+        result.replaceChildren();
+        say(error.message);
+    }
+}
+
+async function onImportChange(event) {
+    const input = event.target.closest && event.target.closest("[data-djtt-import]");
+    if (!input || !input.files || !input.files.length) return;
+    state.importedFile = await input.files[0].text();
+    input.value = "";
+    showImport();
+}
+
+function onImportClose(event) {
+    if (!event.target.closest("[data-djtt-import-close]")) return;
+    const root = panelRoot();
+    state.importedFile = null;
+    if (root) root.querySelector("[data-djtt-import-result]").replaceChildren();
+}
+
 function rowsOf(root) {
     return [...rowsList(root).querySelectorAll(":scope > [data-tt-seq]")];
 }
@@ -449,6 +520,7 @@ function onKeyDown(event) {
     const root = panelRoot();
     const panel = root && root.closest(`#${PANEL_ID}`);
     if (!panel || !panel.contains(event.target)) return;
+    if (event.target.closest("[data-djtt-imported]")) return; // imported rows cannot be restored
     const row = event.target.matches && event.target.matches("[data-tt-seq]") ? event.target : null;
     const rows = rowsOf(root);
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -617,6 +689,9 @@ function listenOnce() {
     djDebug.addEventListener("submit", onReplaySubmit);
     djDebug.addEventListener("click", onReplayClick);
     djDebug.addEventListener("keydown", onKeyDown);
+    djDebug.addEventListener("click", onExportClick);
+    djDebug.addEventListener("click", onImportClose);
+    djDebug.addEventListener("change", onImportChange);
     djDebug.addEventListener("djdt.panel.render", (event) => {
         if (event.detail && event.detail.panelId === PANEL_ID) init();
     });

@@ -1,0 +1,80 @@
+"""The timeline as a JSON document: for a teammate, a bug report, or an import.
+
+Masking applies exactly as on screen: a masked value is the marker string
+``"•••• masked"``. Decimals that djust tagged for restoring are written as
+their digit strings; every other value is the JSON djust recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from djust.serialization import decimal_tags_to_strings
+
+from .history import Entry
+from .masking import MASKED, Masker
+
+FORMAT = "ddt-timetravel/1"
+
+
+def package_version(name: str) -> str:
+    """Installed version of a distribution, or ``unknown``."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _plain(value: Any) -> Any:
+    """Masked markers become their text so the document is plain JSON."""
+    if value is MASKED:
+        return str(MASKED)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds")
+
+
+def event_record(entry: Entry, masker: Masker) -> dict[str, Any]:
+    """One event as exported: name, params, ref, time, error, both states."""
+    snapshot = entry.snapshot
+
+    def shown(value: Any) -> Any:
+        return _plain(masker.mask(decimal_tags_to_strings(value or {})))
+
+    return {
+        "seq": entry.seq,
+        "event_name": snapshot.event_name,
+        "params": shown(snapshot.params),
+        "ref": snapshot.ref,
+        "ts": snapshot.ts,
+        "time": _iso(snapshot.ts),
+        "error": snapshot.error,
+        "state_before": shown(snapshot.state_before),
+        "state_after": shown(snapshot.state_after),
+    }
+
+
+def timeline_document(
+    view_path: str, entries: Sequence[Entry], masker: Masker, captured_at: datetime | None = None
+) -> dict[str, Any]:
+    """The whole export document for ``entries`` (oldest first)."""
+    return {
+        "format": FORMAT,
+        "view": view_path,
+        "versions": {
+            "djust": package_version("djust"),
+            "ddt_timetravel": package_version("ddt-timetravel"),
+        },
+        "captured_at": (captured_at or datetime.now(tz=timezone.utc)).isoformat(timespec="seconds"),
+        "masked_marker": str(MASKED),
+        "events": [event_record(entry, masker) for entry in entries],
+    }

@@ -1,0 +1,85 @@
+"""Open an exported timeline read-only: validate the document, rebuild snapshots.
+
+The snapshots built here belong to no view and no buffer, so nothing can be
+restored from them; they feed the same row and diff renderers as live ones.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from djust.time_travel import EventSnapshot
+
+from .export import FORMAT
+from .history import Entry
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class BadImport(ValueError):
+    """The file cannot be opened; the message says why and is safe to show."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise BadImport(message)
+
+
+def _event(raw: Any, position: int) -> Entry:
+    where = f"Event {position + 1} of the file"
+    _require(isinstance(raw, dict), f"{where} is not an object.")
+    seq = raw.get("seq")
+    name = raw.get("event_name")
+    _require(
+        isinstance(seq, int) and not isinstance(seq, bool) and seq > 0,
+        f"{where} has no valid 'seq'.",
+    )
+    _require(isinstance(name, str) and bool(name), f"{where} has no 'event_name'.")
+    for key in ("params", "state_before", "state_after"):
+        _require(isinstance(raw.get(key, {}), dict), f"{where}: '{key}' must be an object.")
+    ts = raw.get("ts", 0)
+    _require(
+        isinstance(ts, (int, float)) and not isinstance(ts, bool),
+        f"{where}: 'ts' must be a number.",
+    )
+    error = raw.get("error")
+    ref = raw.get("ref")
+    snapshot = EventSnapshot(
+        event_name=name,
+        params=raw.get("params") or {},
+        ref=ref if isinstance(ref, int) and not isinstance(ref, bool) else None,
+        ts=float(ts),
+        state_before=raw.get("state_before") or {},
+        state_after=raw.get("state_after") or {},
+        error=str(error) if error is not None else None,
+    )
+    return Entry(seq=seq, index=position, snapshot=snapshot)
+
+
+def load(data: bytes, expected_view: str | None) -> tuple[dict[str, Any], list[Entry]]:
+    """The document's header and its events as entries, oldest first."""
+    _require(len(data) <= MAX_IMPORT_BYTES, "The file is larger than 20 MB.")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadImport("The file is not JSON: export it again with “Export JSON”.") from None
+    _require(isinstance(document, dict), "The file is not a ddt-timetravel export.")
+    found = document.get("format")
+    _require(
+        found == FORMAT,
+        f"The file's format is {found!r}; this panel opens {FORMAT!r} exports only.",
+    )
+    view = document.get("view")
+    _require(isinstance(view, str), "The file does not name its view.")
+    _require(
+        expected_view is None or view == expected_view,
+        f"The file was captured on {view}; this page shows {expected_view}. "
+        "Open it on a page of the same view.",
+    )
+    events = document.get("events")
+    _require(isinstance(events, list), "The file has no list of events.")
+    entries = [_event(raw, position) for position, raw in enumerate(events)]
+    seqs = [entry.seq for entry in entries]
+    _require(seqs == sorted(set(seqs)), "The file's events are not in order.")
+    return {k: v for k, v in document.items() if k != "events"}, entries

@@ -1,0 +1,195 @@
+"""JSON export, import, and "export as test": the generated test passes, and fails
+on the right event when the handler changes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import AsyncClient
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REPO = Path(__file__).resolve().parent.parent
+COUNTER = "demo_app.views.CounterView"
+TODOS = "demo_app.views.TodosView"
+
+
+def client_of(live) -> AsyncClient:
+    client = AsyncClient(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = live.django_session_key
+    return client
+
+
+async def export(live, **params):
+    response = await client_of(live).get(
+        reverse("djdt:ddt_timetravel_export"), {"session": live.session_id, **params}
+    )
+    return response
+
+
+def run_pytest(directory: Path, test_file: Path) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": f"{REPO / 'demo'}:{REPO}", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(test_file),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--ds=demo_project.settings",
+            "--rootdir",
+            str(directory),
+            "-c",
+            "/dev/null",
+        ],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=REPO, capture_output=True, text=True
+    )
+
+
+async def test_json_export_is_masked_and_complete(live_socket):
+    await live_socket.mount("demo_app.views.ProfileView", "/profile/")
+    await live_socket.event("save", username="ada", password="pw-secret-99", api_token="tok-77")
+
+    response = await export(live_socket, format="json")
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    document = json.loads(response.content)
+    assert document["format"] == "ddt-timetravel/1"
+    assert document["view"] == "demo_app.views.ProfileView"
+    assert document["versions"]["djust"] != "unknown"
+    [event] = document["events"]
+    assert event["event_name"] == "save" and event["seq"] == 1
+    assert event["state_after"]["username"] == "ada"
+    assert event["state_after"]["password"] == "•••• masked"
+    assert event["params"]["api_token"] == "•••• masked"
+    assert b"pw-secret-99" not in response.content and b"tok-77" not in response.content
+
+
+async def test_export_range_and_filters(live_socket):
+    await live_socket.mount(COUNTER, "/counter/")
+    for name in ("increment", "increment", "reset", "increment"):
+        await live_socket.event(name)
+
+    ranged = json.loads((await export(live_socket, **{"from": 2, "to": 3})).content)
+    filtered = json.loads((await export(live_socket, event="reset")).content)
+
+    assert [e["seq"] for e in ranged["events"]] == [2, 3]
+    assert [e["event_name"] for e in filtered["events"]] == ["reset"]
+    empty = await export(live_socket, **{"from": 9})
+    assert empty.status_code == 404 and "No held event" in empty.text
+    bad = await export(live_socket, format="xml")
+    assert bad.status_code == 400
+
+
+async def test_import_shows_rows_read_only_and_checks_the_file(live_socket):
+    await live_socket.mount(COUNTER, "/counter/")
+    await live_socket.event("add", amount=5)
+    await live_socket.event("explode")
+    exported = (await export(live_socket, format="json")).content
+    client = client_of(live_socket)
+    csrf = await client.get(
+        reverse("djdt:ddt_timetravel_timeline"), {"session": live_socket.session_id}
+    )
+    assert csrf.status_code == 200
+    url = reverse("djdt:ddt_timetravel_import") + f"?session={live_socket.session_id}"
+
+    refused = await client.post(url, exported, content_type="application/json")
+    assert refused.status_code == 403  # CSRF protected
+
+    client.cookies["csrftoken"] = "a" * 32
+    headers = {"X-CSRFToken": "a" * 32}
+    opened = await client.post(url, exported, content_type="application/json", headers=headers)
+    assert opened.status_code == 200
+    assert "Imported, read-only" in opened.text
+    assert 'data-tt-event="add"' in opened.text and "Explode was clicked" in opened.text
+    assert "Restore before" not in opened.text
+    assert "count" in opened.text  # diffs are there
+
+    other_view = exported.replace(b"demo_app.views.CounterView", b"demo_app.views.TodosView")
+    for body, message in [
+        (b"not json", "The file is not JSON"),
+        (exported.replace(b"ddt-timetravel/1", b"ddt-timetravel/9"), "this panel opens"),
+        (other_view, "was captured on demo_app.views.TodosView"),
+    ]:
+        response = await client.post(url, body, content_type="application/json", headers=headers)
+        assert response.status_code == 400 and message in response.text, response.text
+
+
+async def test_exported_test_passes_and_fails_on_the_changed_handler(live_socket, tmp_path):
+    await live_socket.mount(COUNTER, "/counter/")
+    await live_socket.event("increment")
+    await live_socket.event("add", amount=5)
+    await live_socket.event("explode")
+    await live_socket.event("decrement")
+    response = await export(live_socket, format="pytest")
+    assert response.status_code == 200
+    source = response.content.decode()
+    test_file = tmp_path / "test_exported_counter.py"
+    test_file.write_text(source)
+
+    assert "def test_counter_view_increment_add_explode_decrement():" in source
+    assert ruff("check", "--no-cache", str(test_file)).returncode == 0, ruff(
+        "check", str(test_file)
+    ).stdout
+    assert ruff("format", "--check", "--no-cache", str(test_file)).returncode == 0, ruff(
+        "format", "--diff", str(test_file)
+    ).stdout
+
+    passed = run_pytest(tmp_path, test_file)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+    (tmp_path / "conftest.py").write_text(
+        "from djust.decorators import event_handler\n"
+        "from demo_app.views import CounterView\n\n\n"
+        "@event_handler()\n"
+        "def add(self, amount: int = 1, **kwargs):\n"
+        "    self.count += int(amount) * 2\n\n\n"
+        "CounterView.add = add\n"
+    )
+    failed = run_pytest(tmp_path, test_file)
+    assert failed.returncode == 1, failed.stdout
+    assert "count after event #2 add" in failed.stdout
+
+
+async def test_exported_todo_test_passes(live_socket, tmp_path):
+    await live_socket.mount(TODOS, "/todos/")
+    await live_socket.event("add_todo", text="Buy milk")
+    await live_socket.event("toggle_todo", todo_id=3)
+    await live_socket.event("remove_todo", todo_id=1)
+    source = (await export(live_socket, format="pytest")).content.decode()
+    test_file = tmp_path / "test_exported_todos.py"
+    test_file.write_text(source)
+
+    result = run_pytest(tmp_path, test_file)
+
+    assert result.returncode == 0, source + result.stdout + result.stderr
+    assert "Buy milk" in source
+
+
+async def test_masked_values_are_left_out_of_the_exported_test(live_socket):
+    await live_socket.mount("demo_app.views.ProfileView", "/profile/")
+    await live_socket.event("save", username="ada", password="pw-secret-99", api_token="tok-77")
+
+    source = (await export(live_socket, format="pytest")).content.decode()
+
+    assert "pw-secret-99" not in source and "tok-77" not in source
+    assert "Masked (secrets never leave the server), not asserted: password, api_token" in source
+    assert "Masked in the recording, so not sent: password, api_token" in source
