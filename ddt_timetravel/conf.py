@@ -22,6 +22,11 @@ DEFAULTS: dict[str, Any] = {
     # How often (milliseconds) the open panel checks for new events as a safety
     # net; djust's pushed frames refresh it sooner.
     "POLL_INTERVAL_MS": 1500,
+    # A row is marked slow when its handler took at least this long (ms).
+    "SLOW_EVENT_MS": 100,
+    # A row is marked heavy when its event ran at least this many queries
+    # (or repeated one: a likely N+1).
+    "MANY_QUERIES": 10,
 }
 
 
@@ -40,6 +45,8 @@ VALIDATORS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "MASK_FIELDS": (_names, "must be a list or tuple of key names (strings)"),
     "UNMASK_FIELDS": (_names, "must be a list or tuple of key names (strings)"),
     "POLL_INTERVAL_MS": (_positive_int, "must be a positive whole number of milliseconds"),
+    "SLOW_EVENT_MS": (_positive_int, "must be a positive whole number of milliseconds"),
+    "MANY_QUERIES": (_positive_int, "must be a positive whole number of queries"),
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .cost import EventCost
 from .formatting import clock_time, compact, compact_params, elapsed, pretty
 from .history import Entry
 from .masking import MASKED, Masker, contains_masked
@@ -40,6 +41,7 @@ class EventRow:
     found_in: tuple[str, ...] = ()
     replay_of: int | None = None
     params_masked: bool = False
+    cost: EventCost | None = None
 
     @property
     def change_summary(self) -> str:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
 
 from . import export, history, importing, inspection, pytest_export, state_tree
+from .cost import EventCost, event_cost
 from .live import ViewNotFound, dotted_path, find_view, parse_session_id
 from .masking import Masker
 from .search import BadFilter, Filters, match
@@ -54,6 +55,7 @@ class Target:
     view: Any
     buffer: TimeTravelBuffer | None
     masker: Masker
+    session_id: str
 
     def entry(self, seq: int) -> history.Entry:
         """Event ``seq`` if it is still held."""
@@ -66,6 +68,17 @@ class Target:
                 f"{window.capacity} events. Pick a newer row."
             )
         return entries[0]
+
+    def cost(self, entry: history.Entry, next_ts: float | None) -> EventCost:
+        """What event ``entry`` cost, from djust's logs for this socket only."""
+        return event_cost(entry.snapshot, next_ts, self.session_id, type(self.view).__name__)
+
+    def next_ts(self, entry: history.Entry) -> float | None:
+        """Start time of the event after ``entry``, None for the newest."""
+        if self.buffer is None:
+            return None
+        following = self.buffer.jump(entry.index + 1)
+        return following.ts if following is not None else None
 
 
 def _int_param(request: HttpRequest, name: str, default: int | None = None) -> int:
@@ -110,7 +123,7 @@ def _target(request: HttpRequest) -> Target:
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
     view = find_view(request, session_id)
-    return Target(view, history.time_travel_buffer(view), Masker.for_view(view))
+    return Target(view, history.time_travel_buffer(view), Masker.for_view(view), session_id)
 
 
 def _text(message: str, status: int) -> HttpResponse:
@@ -160,10 +173,13 @@ def timeline(request: HttpRequest) -> HttpResponse:
     previous_ts = history.previous_timestamp(target.buffer, entries[0]) if entries else None
     rows = build_rows(entries, previous_ts, target.masker)
     by_seq = {entry.seq: entry for entry in entries}
+    next_ts = {entry.seq: entry.snapshot.ts for entry in entries}
     rows = [
-        dataclasses.replace(row, replay_of=origin)
-        if (origin := history.replay_origin(target.buffer, by_seq[row.seq], window.head_seq))
-        else row
+        dataclasses.replace(
+            row,
+            replay_of=history.replay_origin(target.buffer, by_seq[row.seq], window.head_seq),
+            cost=target.cost(by_seq[row.seq], next_ts.get(row.seq + 1)),
+        )
         for row in rows
     ]
     if filters.active:
@@ -211,6 +227,7 @@ def event_diff(request: HttpRequest) -> HttpResponse:
         raw = inspection.event_diff(entry.snapshot)
     context = {
         "seq": seq,
+        "cost": None if against else target.cost(entry, target.next_ts(entry)),
         "against": base.seq if against else None,
         # The "before" side of a plain diff is this event's before-state; of a
         # comparison, the other event's after-state.

@@ -8,6 +8,7 @@ from djust import LiveView
 from djust.decorators import event_handler
 
 from demo_app.components import Counter, Toggle
+from demo_app.models import Book, ensure_library
 
 PAGES = [
     ("/counter/", "Counter", "a number, params and a handler that raises"),
@@ -16,6 +17,7 @@ PAGES = [
     ("/big/", "Big list", "1000 rows of state, 20 rendered"),
     ("/components/", "Components", "two LiveComponents, each with its own state"),
     ("/async/", "Async", "an async handler and background work"),
+    ("/library/", "Library", "an N+1 query loop next to its select_related fix"),
 ]
 
 
@@ -173,3 +175,28 @@ class AsyncView(LiveView):
         await asyncio.sleep(0.5)
         self.job_runs += 1
         self.job_status = f"done ({self.job_runs} run(s))"
+
+
+class LibraryView(LiveView):
+    """Lists books with their authors: once with an N+1 loop, once with select_related."""
+
+    template_name = "demo_app/library.html"
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        ensure_library()
+        self.titles = []
+        self.loads = 0
+
+    @event_handler()
+    def load_slow(self, **kwargs):
+        # One query for the books, then one more per book for its author.
+        self.titles = [f"{book.title} by {book.author.name}" for book in Book.objects.all()]
+        self.loads += 1
+
+    @event_handler()
+    def load_fast(self, **kwargs):
+        books = Book.objects.select_related("author")
+        self.titles = [f"{book.title} by {book.author.name}" for book in books]
+        self.loads += 1

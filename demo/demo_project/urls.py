@@ -12,5 +12,6 @@ urlpatterns = [
     path("big/", views.BigView.as_view(), name="big"),
     path("components/", views.ComponentsView.as_view(), name="components"),
     path("async/", views.AsyncView.as_view(), name="async"),
+    path("library/", views.LibraryView.as_view(), name="library"),
     path("__debug__/", include("debug_toolbar.urls")),
 ]
