@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import html5lib
 import pytest
-from django.test import AsyncClient
-from django.urls import reverse
+
+from tests.panel_client import panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LIBRARY = "demo_app.views.LibraryView"
-
-
-async def get(live, name, **params):
-    client = AsyncClient()
-    client.cookies["sessionid"] = live.django_session_key
-    return await client.get(
-        reverse(f"djdt:ddt_timetravel_{name}"), {"session": live.session_id, **params}
-    )
 
 
 def cost_of(response, seq):
@@ -40,7 +32,7 @@ async def test_n_plus_one_is_counted_and_flagged(live_socket):
     await live_socket.event("load_slow")
     await live_socket.event("load_fast")
 
-    response = await get(live_socket, "timeline")
+    response = await panel_get(live_socket, "timeline")
 
     slow, slow_timed, slow_text = cost_of(response, 1)
     fast, fast_timed, _ = cost_of(response, 2)
@@ -54,7 +46,7 @@ async def test_expanded_row_lists_each_query_with_its_source_line(live_socket):
     await live_socket.mount(LIBRARY, "/library/")
     await live_socket.event("load_slow")
 
-    response = await get(live_socket, "diff", seq=1)
+    response = await panel_get(live_socket, "diff", seq=1)
 
     assert "11 SQL queries" in response.text
     assert "10 repeated (likely N+1)" in response.text
@@ -74,7 +66,7 @@ async def test_other_sessions_queries_never_appear(open_live_socket):
     await second.event("load_slow")
     await first.event("load_fast")
 
-    mine = await get(first, "timeline")
+    mine = await panel_get(first, "timeline")
 
     assert cost_of(mine, 1)[0] == {"data-djtt-queries": "1"}
     assert cost_of(mine, 2)[0] == {"data-djtt-queries": "1"}

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import AsyncClient
 from django.urls import reverse
+
+from tests.panel_client import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,14 +20,8 @@ COUNTER = "demo_app.views.CounterView"
 TODOS = "demo_app.views.TodosView"
 
 
-def client_of(live) -> AsyncClient:
-    client = AsyncClient(enforce_csrf_checks=True)
-    client.cookies["sessionid"] = live.django_session_key
-    return client
-
-
 async def export(live, **params):
-    response = await client_of(live).get(
+    response = await client_for(live, enforce_csrf_checks=True).get(
         reverse("djdt:ddt_timetravel_export"), {"session": live.session_id, **params}
     )
     return response
@@ -104,7 +99,7 @@ async def test_import_shows_rows_read_only_and_checks_the_file(live_socket):
     await live_socket.event("add", amount=5)
     await live_socket.event("explode")
     exported = (await export(live_socket, format="json")).content
-    client = client_of(live_socket)
+    client = client_for(live_socket, enforce_csrf_checks=True)
     csrf = await client.get(
         reverse("djdt:ddt_timetravel_timeline"), {"session": live_socket.session_id}
     )

@@ -7,8 +7,8 @@ import json
 
 import html5lib
 import pytest
-from django.test import AsyncClient
-from django.urls import reverse
+
+from tests.panel_client import panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,14 +20,6 @@ COMPONENTS = "demo_app.views.ComponentsView"
 
 PASSWORD = "correct-horse-battery-staple-7"
 TOKEN = "tok_live_0123456789abcdef"
-
-
-async def get(live, name, **params):
-    client = AsyncClient()
-    client.cookies["sessionid"] = live.django_session_key
-    return await client.get(
-        reverse(f"djdt:ddt_timetravel_{name}"), {"session": live.session_id, **params}
-    )
 
 
 def diff_rows(response) -> list[tuple[str, str, str, str]]:
@@ -50,7 +42,7 @@ async def test_diff_of_a_todo_toggle_names_the_item(live_socket):
     await live_socket.mount(TODOS, "/todos/")
     await live_socket.event("toggle_todo", todo_id=2)
 
-    response = await get(live_socket, "diff", seq=1)
+    response = await panel_get(live_socket, "diff", seq=1)
 
     assert response.status_code == 200
     assert diff_rows(response) == [("items[id=2].done", "djtt-changed", "false", "true")]
@@ -61,7 +53,7 @@ async def test_diff_of_an_addition_in_a_list(live_socket):
     await live_socket.mount(TODOS, "/todos/")
     await live_socket.event("add_todo", text="Buy milk")
 
-    rows = diff_rows(await get(live_socket, "diff", seq=1))
+    rows = diff_rows(await panel_get(live_socket, "diff", seq=1))
 
     assert [(path, kind) for path, kind, *_ in rows] == [
         ("items[id=3]", "djtt-added"),
@@ -75,7 +67,7 @@ async def test_compare_two_events(live_socket):
     for _ in range(3):
         await live_socket.event("increment")
 
-    response = await get(live_socket, "diff", seq=3, against=1)
+    response = await panel_get(live_socket, "diff", seq=3, against=1)
 
     assert "State after #1 → state after #3" in response.text
     assert diff_rows(response) == [("count", "djtt-changed", "1", "3")]
@@ -85,8 +77,8 @@ async def test_full_state_tree_one_level_at_a_time(live_socket):
     await live_socket.mount(TODOS, "/todos/")
     await live_socket.event("toggle_todo", todo_id=2)
 
-    top = await get(live_socket, "state", seq=1, which="before", path="[]")
-    items = await get(live_socket, "state", seq=1, which="after", path='["items", {"id": 2}]')
+    top = await panel_get(live_socket, "state", seq=1, which="before", path="[]")
+    items = await panel_get(live_socket, "state", seq=1, which="after", path='["items", {"id": 2}]')
 
     assert top.status_code == items.status_code == 200
     assert "items" in top.text and "next_id" in top.text
@@ -99,14 +91,14 @@ async def test_big_state_pages_and_truncated_frames_still_diff(live_socket):
     pushed = next(f for f in frames if f["type"] == "time_travel_event")
     assert pushed["entry"].get("_truncated") is True  # djust cut the frame ...
 
-    rows = diff_rows(await get(live_socket, "diff", seq=1))  # ... the panel reads the buffer
+    rows = diff_rows(await panel_get(live_socket, "diff", seq=1))  # ... the panel reads the buffer
     assert ("rows", "djtt-reordered") in [(p, k) for p, k, *_ in rows]
     assert ("shuffles", "djtt-changed", "0", "1") in rows
 
-    page = await get(live_socket, "state", seq=1, which="after", path='["rows"]')
+    page = await panel_get(live_socket, "state", seq=1, which="after", path='["rows"]')
     assert page.text.count("<li>") == 101  # 100 items and "Show 900 more"
     assert "Show 900 more" in page.text
-    rest = await get(live_socket, "state", seq=1, which="after", path='["rows"]', offset=900)
+    rest = await panel_get(live_socket, "state", seq=1, which="after", path='["rows"]', offset=900)
     assert "Show" not in rest.text and rest.text.count("<li>") == 100
 
 
@@ -117,29 +109,29 @@ async def test_filters_by_event_error_key_and_text(live_socket):
     await live_socket.event("explode")
     await live_socket.event("reset")
 
-    assert row_seqs(await get(live_socket, "timeline", event="incr")) == ["1"]
-    assert row_seqs(await get(live_socket, "timeline", errors="1")) == ["3"]
-    assert row_seqs(await get(live_socket, "timeline", key="count")) == ["4", "2", "1"]
-    text = await get(live_socket, "timeline", q="amount")
+    assert row_seqs(await panel_get(live_socket, "timeline", event="incr")) == ["1"]
+    assert row_seqs(await panel_get(live_socket, "timeline", errors="1")) == ["3"]
+    assert row_seqs(await panel_get(live_socket, "timeline", key="count")) == ["4", "2", "1"]
+    text = await panel_get(live_socket, "timeline", q="amount")
     assert row_seqs(text) == ["2"]
     assert "<mark>amount</mark>" in text.text
-    assert row_seqs(await get(live_socket, "timeline", q="nothing-like-this")) == []
+    assert row_seqs(await panel_get(live_socket, "timeline", q="nothing-like-this")) == []
 
 
 async def test_filters_hold_on_incremental_refresh(live_socket):
     await live_socket.mount(COUNTER, "/counter/")
     await live_socket.event("increment")
-    assert row_seqs(await get(live_socket, "timeline", event="reset")) == []
+    assert row_seqs(await panel_get(live_socket, "timeline", event="reset")) == []
     await live_socket.event("reset")
     await live_socket.event("increment")
-    assert row_seqs(await get(live_socket, "timeline", event="reset", after=1)) == ["2"]
+    assert row_seqs(await panel_get(live_socket, "timeline", event="reset", after=1)) == ["2"]
 
 
 async def test_search_finds_state_values_and_says_where(live_socket):
     await live_socket.mount(TODOS, "/todos/")
     await live_socket.event("add_todo", text="Buy oat milk")
 
-    response = await get(live_socket, "timeline", q="oat milk")
+    response = await panel_get(live_socket, "timeline", q="oat milk")
 
     assert row_seqs(response) == ["1"]
     assert "items[2].text" in response.text
@@ -151,12 +143,12 @@ async def test_secrets_never_leave_the_server(live_socket):
         "save", username="ada", email="ada@example.com", password=PASSWORD, api_token=TOKEN
     )
     responses = [
-        await get(live_socket, "timeline"),
-        await get(live_socket, "timeline", q="ada"),
-        await get(live_socket, "diff", seq=1),
-        await get(live_socket, "state", seq=1, which="after", path="[]"),
-        await get(live_socket, "state", seq=1, which="after", path='["password"]'),
-        await get(live_socket, "locate", seq=1),
+        await panel_get(live_socket, "timeline"),
+        await panel_get(live_socket, "timeline", q="ada"),
+        await panel_get(live_socket, "diff", seq=1),
+        await panel_get(live_socket, "state", seq=1, which="after", path="[]"),
+        await panel_get(live_socket, "state", seq=1, which="after", path='["password"]'),
+        await panel_get(live_socket, "locate", seq=1),
     ]
     for response in responses:
         assert response.status_code == 200, response.content
@@ -173,7 +165,7 @@ async def test_a_masked_value_never_matches_a_search(live_socket):
     await live_socket.event("save", username="ada", password=PASSWORD, api_token=TOKEN)
 
     for needle in (PASSWORD, "horse", TOKEN[:8], "masked", "••••"):
-        assert row_seqs(await get(live_socket, "timeline", q=needle)) == [], needle
+        assert row_seqs(await panel_get(live_socket, "timeline", q=needle)) == [], needle
 
 
 async def test_component_diff_is_grouped_and_restores_one_component(live_socket):
@@ -187,12 +179,12 @@ async def test_component_diff_is_grouped_and_restores_one_component(live_socket)
     )
     await live_socket.receive_until("patch")
 
-    response = await get(live_socket, "diff", seq=1)
+    response = await panel_get(live_socket, "diff", seq=1)
     assert 'data-djtt-component="counter"' in response.text
     assert "Restore component before" in response.text
     assert [(p, k) for p, k, *_ in diff_rows(response)] == [("count", "djtt-changed")]
 
-    located = (await get(live_socket, "locate", seq=1)).json()
+    located = (await panel_get(live_socket, "locate", seq=1)).json()
     await live_socket.send(
         {
             "type": "time_travel_component_jump",
@@ -211,7 +203,7 @@ async def test_unrecorded_attributes_are_named(live_socket):
     await live_socket.mount("tests.live_views.UnserializableView", "/unserializable/")
     await live_socket.event("touch")
 
-    response = await get(live_socket, "timeline")
+    response = await panel_get(live_socket, "timeline")
 
     assert "not recorded" in response.text
     assert "<code>lock</code>" in response.text
@@ -235,7 +227,7 @@ async def test_bad_inspection_queries_get_400(live_socket, name, params, message
     await live_socket.mount(COUNTER, "/counter/")
     await live_socket.event("increment")
 
-    response = await get(live_socket, name, **params)
+    response = await panel_get(live_socket, name, **params)
 
     assert response.status_code == 400
     assert message in response.text
@@ -246,7 +238,7 @@ async def test_evicted_or_unknown_event_is_404_with_a_message(live_socket):
     await live_socket.mount(COUNTER, "/counter/")
     await live_socket.event("increment")
     for name in ("diff", "state"):
-        response = await get(live_socket, name, seq=7)
+        response = await panel_get(live_socket, name, seq=7)
         assert response.status_code == 404
         assert "Event #7 is no longer held" in response.text
 
@@ -258,7 +250,7 @@ async def test_diff_is_computed_once_per_snapshot(live_socket):
     await live_socket.event("increment")
     snapshot = live_socket.view._time_travel_buffer.jump(0)
     first = inspection.event_diff(snapshot)
-    await get(live_socket, "diff", seq=1)
+    await panel_get(live_socket, "diff", seq=1)
     assert inspection.event_diff(snapshot) is first
     assert json.dumps(str(first))  # a real diff, not a placeholder
 
@@ -267,7 +259,7 @@ async def test_big_values_in_a_diff_expand_through_the_state_tree(live_socket):
     await live_socket.mount(TODOS, "/todos/")
     await live_socket.event("add_todo", text="x" * 500)
 
-    response = await get(live_socket, "diff", seq=1)
+    response = await panel_get(live_socket, "diff", seq=1)
 
     document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
     nodes = [d.attrib for d in document.iter("details") if d.attrib.get("data-path", "[]") != "[]"]
@@ -278,7 +270,7 @@ async def test_big_values_in_a_diff_expand_through_the_state_tree(live_socket):
         "data-path": '["items", {"id": 3}]',
     } in nodes
     assert "500 B" not in response.text  # the row is a dict, not a long string
-    text = await get(
+    text = await panel_get(
         live_socket, "state", seq=1, which="after", path='["items", {"id": 3}, "text"]'
     )
     assert "x" * 500 in text.text

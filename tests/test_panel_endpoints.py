@@ -10,16 +10,11 @@ from django.test import AsyncClient
 from django.urls import reverse
 from djust.config import config as djust_config
 
+from tests.panel_client import client_for
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COUNTER = "demo_app.views.CounterView"
-
-
-def client_for(live) -> AsyncClient:
-    """An HTTP client of the same browser as ``live`` (same Django session cookie)."""
-    client = AsyncClient()
-    client.cookies["sessionid"] = live.django_session_key
-    return client
 
 
 async def get_timeline(live, **params):

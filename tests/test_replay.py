@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html5lib
 import pytest
-from django.test import AsyncClient
-from django.urls import reverse
+
+from tests.panel_client import panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,11 +13,7 @@ COUNTER = "demo_app.views.CounterView"
 
 
 async def timeline(live, **params):
-    client = AsyncClient()
-    client.cookies["sessionid"] = live.django_session_key
-    response = await client.get(
-        reverse("djdt:ddt_timetravel_timeline"), {"session": live.session_id, **params}
-    )
+    response = await panel_get(live, "timeline", **params)
     assert response.status_code == 200, response.content
     return response
 

@@ -341,23 +341,13 @@ async function onCompareSubmit(event) {
     }
 }
 
-async function restoreComponent(seq, componentId, which) {
-    const root = panelRoot();
-    const lv = liveView();
-    if (!root) return;
-    if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
-        say("The LiveView socket is not connected: reload the page to start a new session.");
-        return;
-    }
-    try {
-        const index = await locate(root, seq);
-        state.pendingJump = { seq, which, index };
-        say(`Restoring component ${componentId} from #${seq} (${which})…`);
-        lv.sendMessage({ type: "time_travel_component_jump", index, component_id: componentId, which });
-    } catch (error) {
-        state.pendingJump = null;
-        say(error.message);
-    }
+function restoreComponent(seq, componentId, which) {
+    return jump(seq, which, `component ${componentId} from #${seq}`, (index) => ({
+        type: "time_travel_component_jump",
+        index,
+        component_id: componentId,
+        which,
+    }));
 }
 
 function onComponentRestoreClick(event) {
@@ -544,7 +534,12 @@ function onKeyDown(event) {
     }
 }
 
-async function restore(seq, which) {
+function restore(seq, which) {
+    return jump(seq, which, `#${seq}`, (index) => ({ type: "time_travel_jump", index, which }));
+}
+
+// Sends one of djust's jump frames for event ``seq``, at its position right now.
+async function jump(seq, which, label, frameFor) {
     const root = panelRoot();
     const lv = liveView();
     if (!root) return;
@@ -559,8 +554,8 @@ async function restore(seq, which) {
     try {
         const index = await locate(root, seq);
         state.pendingJump = { seq, which, index };
-        say(`Restoring #${seq} (${which})…`);
-        lv.sendMessage({ type: "time_travel_jump", index, which });
+        say(`Restoring ${label} (${which})…`);
+        lv.sendMessage(frameFor(index));
     } catch (error) {
         state.pendingJump = null;
         say(error.message);
