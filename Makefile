@@ -1,6 +1,6 @@
 # ddt-timetravel developer tasks. Needs only python3 (with pip), make and git:
 # `make test` creates .venv, installs the project with its dev extras, installs
-# Debian's Chromium when it can, then runs ruff and pytest.
+# Debian's Chromium and redis-server when it can, then runs ruff and pytest.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,10 +8,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 DEMO_ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := test
-.PHONY: venv demo test lint format clean distclean
+.PHONY: venv demo test bench lint format clean distclean
 
 venv: $(STAMP)
 
@@ -37,9 +38,16 @@ demo: venv
 
 test: venv
 	sh scripts/ensure-chromium.sh
+	sh scripts/ensure-redis.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (bench/): ratios measured side by side, printed as Markdown tables.
+# `make bench BENCH_ARGS=--smoke` runs them with tiny sizes, as the tests do.
+bench: venv
+	sh scripts/ensure-chromium.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

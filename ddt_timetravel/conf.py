@@ -27,6 +27,11 @@ DEFAULTS: dict[str, Any] = {
     # A row is marked heavy when its event ran at least this many queries
     # (or repeated one: a likely N+1).
     "MANY_QUERIES": 10,
+    # Ask the other ASGI workers over the channel layer when the view is not in
+    # this process (docs/multiple-workers.md). Off: one process needs no layer.
+    "REMOTE_LOOKUP": False,
+    # How long (seconds) a panel request waits for the worker holding the socket.
+    "REMOTE_TIMEOUT": 2.0,
 }
 
 
@@ -40,6 +45,15 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _seconds(value: Any) -> bool:
+    # Capped so a typo (milliseconds) cannot make a panel request hang for minutes.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 60
+
+
 #: For each key: the test a value must pass, and what to say when it does not.
 VALIDATORS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "MASK_FIELDS": (_names, "must be a list or tuple of key names (strings)"),
@@ -47,6 +61,8 @@ VALIDATORS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "POLL_INTERVAL_MS": (_positive_int, "must be a positive whole number of milliseconds"),
     "SLOW_EVENT_MS": (_positive_int, "must be a positive whole number of milliseconds"),
     "MANY_QUERIES": (_positive_int, "must be a positive whole number of queries"),
+    "REMOTE_LOOKUP": (_bool, "must be True or False"),
+    "REMOTE_TIMEOUT": (_seconds, "must be a number of seconds above 0 and at most 60"),
 }
 
 

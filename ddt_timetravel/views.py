@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
 
-from . import export, history, importing, inspection, pytest_export, state_tree
+from . import export, history, importing, inspection, pytest_export, remote, state_tree
 from .cost import EventCost, event_cost
 from .live import ViewNotFound, dotted_path, find_view, parse_session_id
 from .masking import Masker
@@ -134,22 +134,40 @@ def panel_endpoint(
     problem: Callable[[str, int], HttpResponse] = _text,
     method: Callable[..., Callable[..., HttpResponse]] = require_GET,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Guard like the toolbar's own views and turn known failures into clear answers."""
+    """Guard like the toolbar's own views and turn known failures into clear answers.
+
+    A view that is not in this process may be held by another ASGI worker: with
+    ``REMOTE_LOOKUP`` on, a GET is forwarded to it (:mod:`.remote`). That worker
+    runs ``answer_locally``, exposed on the endpoint: the same answer without
+    the toolbar's guard (the asker applied it) and without forwarding again.
+    """
 
     def decorate(view_func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view_func)
-        def endpoint(request: HttpRequest) -> HttpResponse:
+        def answer(request: HttpRequest, ask_elsewhere: bool) -> HttpResponse:
             try:
                 return view_func(request)
             except (BadQuery, BadFilter, state_tree.BadPath, importing.BadImport) as exc:
                 return problem(str(exc), 400)
             except ViewNotFound as exc:
+                if ask_elsewhere and request.method == "GET" and remote.enabled():
+                    return remote.ask_owner(request, problem)
                 return problem(exc.message, 404)
             except Gone as exc:
                 return problem(str(exc), 404)
             except history.BufferBusy as exc:
                 return problem(str(exc), 503)
 
+        @wraps(view_func)
+        def answer_locally(request: HttpRequest) -> HttpResponse:
+            return answer(request, ask_elsewhere=False)
+
+        @wraps(view_func)
+        def endpoint(request: HttpRequest) -> HttpResponse:
+            return answer(request, ask_elsewhere=True)
+
+        if method is require_GET:  # only a query travels to another worker, never a body
+            # wraps() copies __dict__, so the guarded view carries the attribute too.
+            endpoint.answer_locally = answer_locally  # type: ignore[attr-defined]
         return login_not_required(require_show_toolbar(method(endpoint)))
 
     return decorate
