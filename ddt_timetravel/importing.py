@@ -7,6 +7,7 @@ restored from them; they feed the same row and diff renderers as live ones.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from djust.time_travel import EventSnapshot
@@ -15,6 +16,8 @@ from .export import FORMAT
 from .history import Entry
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: Year 9999: later times cannot be shown as dates.
+MAX_TIMESTAMP = 253_402_300_799
 
 
 class BadImport(ValueError):
@@ -40,8 +43,11 @@ def _event(raw: Any, position: int) -> Entry:
         _require(isinstance(raw.get(key, {}), dict), f"{where}: '{key}' must be an object.")
     ts = raw.get("ts", 0)
     _require(
-        isinstance(ts, (int, float)) and not isinstance(ts, bool),
-        f"{where}: 'ts' must be a number.",
+        isinstance(ts, (int, float))
+        and not isinstance(ts, bool)
+        and math.isfinite(ts)
+        and 0 <= ts <= MAX_TIMESTAMP,
+        f"{where}: 'ts' must be a Unix time in seconds.",
     )
     error = raw.get("error")
     ref = raw.get("ref")

@@ -98,12 +98,28 @@ def _json_parts(path: tuple[Any, ...]) -> list[Any]:
     return [{part[0]: part[1]} if isinstance(part, tuple) else part for part in path]
 
 
+def _masked_ids(path: tuple[Any, ...], masker: Masker) -> tuple[tuple[Any, ...], bool]:
+    """The path with any ``id`` value that must not be shown replaced by the marker."""
+    hidden = False
+    parts = []
+    for part in path:
+        if isinstance(part, tuple) and masker.mask(part[1]) is MASKED:
+            parts.append((part[0], str(MASKED)))
+            hidden = True
+        else:
+            parts.append(part)
+    return tuple(parts), hidden
+
+
 def _display_lines(
     lines: list[Line], masker: Masker, prefix_path: tuple[Any, ...] = ()
 ) -> list[DiffLine]:
     shown: list[DiffLine] = []
     masked_paths: set[tuple[Any, ...]] = set()
     for line in lines:
+        shown_path, hidden_id = _masked_ids(line.path, masker)
+        if hidden_id:
+            line = Line(shown_path, line.kind, line.before, line.after)
         if _path_is_secret(line.path, masker):
             prefix = _secret_prefix(line.path, masker)
             if prefix in masked_paths:
@@ -127,13 +143,17 @@ def _display_lines(
             else show(line.after, masker)
         )
         before = show(line.before, masker)
-        big = _is_big(line.before) or _is_big(line.after)
+        big = not hidden_id and (_is_big(line.before) or _is_big(line.after))
         path = json.dumps([*prefix_path, *_json_parts(line.path)]) if big else ""
         shown.append(DiffLine(line.text_path, line.kind, before, after, False, path))
     return shown
 
 
 def _group(component_id: str, node: Node | None, masker: Masker) -> DiffGroup:
+    if component_id and masker.is_secret_key(component_id) and node is not None:
+        # A component named like a secret (``password = TextInput()``) is one secret.
+        marker = ShownValue(str(MASKED))
+        return DiffGroup(component_id, [DiffLine("(state)", "changed", marker, marker, True)])
     prefix = (COMPONENTS_KEY, component_id) if component_id else ()
     lines = _display_lines(list(flatten(node)), masker, prefix)
     return DiffGroup(component_id, lines[:LINE_LIMIT], max(0, len(lines) - LINE_LIMIT))

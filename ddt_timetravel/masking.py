@@ -89,10 +89,19 @@ def name_parts(name: str) -> list[str]:
     return [part.lower() for part in _NAME_PART.findall(str(name))]
 
 
+#: Parts that mark a secret even at the end of one run-together word
+#: (``accesstoken``, ``clientsecret``, ``csrfmiddlewaretoken``).
+SECRET_SUFFIXES = ("password", "passwd", "secret", "token", "apikey", "credential")
+
+
+def _singular(part: str) -> str:
+    return part[:-1] if len(part) > 3 and part.endswith("s") and not part.endswith("ss") else part
+
+
 def looks_secret(name: str) -> bool:
-    """True when a key name looks like it holds a secret."""
-    parts = name_parts(name)
-    if any(part in SECRET_NAME_PARTS for part in parts):
+    """True when a key name looks like it holds a secret (plurals included)."""
+    parts = [_singular(part) for part in name_parts(name)]
+    if any(part in SECRET_NAME_PARTS or part.endswith(SECRET_SUFFIXES) for part in parts):
         return True
     return any(pair in SECRET_NAME_PAIRS for pair in zip(parts, parts[1:], strict=False))
 

@@ -188,7 +188,8 @@ def _send(event: ExportedEvent) -> list[str]:
 def comment(text: str, indent: int = 4) -> list[str]:
     """``text`` as ``#`` comment lines that fit the line length."""
     pad = " " * indent + "# "
-    return [pad + line for line in textwrap.wrap(text, LINE_LENGTH - len(pad))]
+    printable = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return [pad + line for line in textwrap.wrap(printable, LINE_LENGTH - len(pad))]
 
 
 def _event_lines(event: ExportedEvent, constant: str) -> list[str]:
@@ -212,7 +213,8 @@ def _event_lines(event: ExportedEvent, constant: str) -> list[str]:
         volatile = ", ".join(event.volatile_keys)
         lines += comment(f"Depends on time or chance, not asserted: {volatile}")
     if event.expected:
-        lines.append(f'    expect_state(client, "#{event.seq} {event.name}", {constant})')
+        label = literal(f"#{event.seq} {event.name}")
+        lines.append(f"    expect_state(client, {label}, {constant})")
     return lines
 
 

@@ -32,6 +32,12 @@ from ddt_timetravel.masking import MASKED, Masker, looks_like_card_number, looks
         "cardNumber",
         "private_key",
         "cvv",
+        "passwords",
+        "api_keys",
+        "secrets",
+        "accesstoken",
+        "clientsecret",
+        "csrfmiddlewaretoken",
     ],
 )
 def test_secret_looking_names(name):
@@ -39,7 +45,18 @@ def test_secret_looking_names(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["username", "email", "count", "items", "author", "passage", "keyboard", "tokenizer"]
+    "name",
+    [
+        "username",
+        "email",
+        "count",
+        "items",
+        "author",
+        "passage",
+        "keyboard",
+        "tokenizer",
+        "address",
+    ],
 )
 def test_ordinary_names(name):
     assert not looks_secret(name)
