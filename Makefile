@@ -47,6 +47,7 @@ test: venv
 # `make bench BENCH_ARGS=--smoke` runs them with tiny sizes, as the tests do.
 bench: venv
 	sh scripts/ensure-chromium.sh
+	sh scripts/ensure-redis.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: venv
