@@ -72,6 +72,8 @@ def show(value: Any, masker: Masker, masked: bool = False) -> ShownValue:
         return ShownValue("(absent)", absent=True)
     if masked:
         return ShownValue(str(MASKED))
+    if isinstance(value, (list, dict)) and len(value) > 3:
+        return ShownValue(compact(value))  # only a count is shown: nothing to mask
     shown = masker.mask(value)
     return ShownValue(compact(shown), describe_size(shown))
 

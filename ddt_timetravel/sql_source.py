@@ -51,14 +51,27 @@ def _caller() -> str:
     return ""
 
 
+#: (event id, whether that event's view records time travel): decided once per event.
+_decision: tuple[Any, bool] = (None, False)
+
+
+def _records(scope: dict[str, Any]) -> bool:
+    global _decision
+    event_id = scope.get("event_id")
+    if event_id is not None and _decision[0] == event_id:
+        return _decision[1]
+    view = get_view_for_session(scope["session_id"]) if scope.get("session_id") else None
+    recording = bool(settings.DEBUG) and view is not None and time_travel_buffer(view) is not None
+    _decision = (event_id, recording)
+    return recording
+
+
 def record_source(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
     """Django execute wrapper: remember where a recorded event's query came from."""
     scope = _capture_scope()
-    if scope is not None and scope.get("session_id") and settings.DEBUG:
-        view = get_view_for_session(scope["session_id"])
-        if view is not None and time_travel_buffer(view) is not None:
-            with _lock:
-                _sources.append((scope.get("event_id"), str(sql), _caller()))
+    if scope is not None and _records(scope):
+        with _lock:
+            _sources.append((scope.get("event_id"), str(sql), _caller()))
     return execute(sql, params, many, context)
 
 
