@@ -159,7 +159,10 @@ def _diff_keyed(before: list, after: list) -> KeyedListDiff:
 
 
 def _fingerprint(item: Any) -> str:
-    return json.dumps(item, sort_keys=True, default=repr, allow_nan=True)
+    try:
+        return json.dumps(item, sort_keys=True, default=repr, allow_nan=True)
+    except TypeError:  # keys of mixed types cannot be sorted (never after djust's round trip)
+        return repr(item)
 
 
 def _opcodes(before: list, after: list) -> list[tuple[str, int, int, int, int]]:

@@ -34,3 +34,25 @@ class UnserializableView(LiveView):
     @event_handler()
     def touch(self, **kwargs):
         self.touched += 1
+
+
+class HostileView(LiveView):
+    """Stores whatever it is sent, under whatever key, and raises with any message:
+    hostile text in state keys, values, params and error messages."""
+
+    template = '<div dj-root dj-view="tests.live_views.HostileView">{{ data|length }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.data = {}
+        self.items = []
+
+    @event_handler()
+    def store(self, key: str = "", value: str = "", **kwargs):
+        self.data = {**self.data, key: value}
+        self.items = [*self.items, {"id": len(self.items) + 1, "text": value}]
+
+    @event_handler()
+    def explode(self, message: str = "", **kwargs):
+        raise RuntimeError(message)

@@ -1,0 +1,134 @@
+"""The development server stops and comes back while the panel is open, in Chromium.
+
+The session-scoped demo server is shared with other tests, so this module runs its
+own (the same way: ``manage.py runserver`` under daphne, its own SQLite file) and
+restarts it on the same port. While it is down the panel says so, a restore is refused
+with a clear message, and the page raises no error; once it is back and djust's client
+has reconnected (a new socket session, a new view), the panel follows the new history.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_steps import open_time_travel, row, wait_for_live_view
+from tests.conftest import DEMO_MANAGE, REPO_ROOT, _demo_env, _free_port
+
+pytestmark = pytest.mark.browser
+
+NOT_ANSWERING = "The server did not answer"
+NOT_CONNECTED = "The LiveView socket is not connected"
+
+
+class DemoServer:
+    """The demo under daphne on a fixed port, that can be stopped and started again."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.env = _demo_env(workdir / "demo.sqlite3", "demo_project.settings")
+        self.log = workdir / "server.log"
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        migrate = subprocess.run(
+            [sys.executable, str(DEMO_MANAGE), "migrate", "--noinput", "-v", "0"],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert migrate.returncode == 0, migrate.stderr
+
+    def start(self) -> None:
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    str(DEMO_MANAGE),
+                    "runserver",
+                    f"127.0.0.1:{self.port}",
+                    "--noreload",
+                ],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.process.poll() is None, self.log.read_text(errors="replace")
+            with (
+                contextlib.suppress(urllib.error.URLError, OSError),
+                urllib.request.urlopen(f"{self.url}/counter/", timeout=2) as response,
+            ):
+                if response.status == 200:
+                    return
+            assert time.monotonic() < deadline, self.log.read_text(errors="replace")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
+    server = DemoServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_server_restart_while_the_panel_is_open(page, demo_server):
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{demo_server.url}/counter/")
+    wait_for_live_view(page)
+    page.get_by_role("button", name="Increment", exact=True).click()
+    expect(page.locator("#count")).to_have_text("1")
+    panel = open_time_travel(page)
+    expect(row(panel, 1)).to_be_visible()
+    status = panel.get_by_role("status")
+    old_session = page.evaluate("() => window.djust.liveViewInstance.sessionId")
+
+    demo_server.stop()
+
+    # The next poll (every 1.5 s) finds nobody there.
+    expect(status).to_contain_text(NOT_ANSWERING, timeout=10_000)
+    row(panel, 1).get_by_role("button", name="Restore before").click()
+    expect(status).to_contain_text(NOT_CONNECTED)
+    expect(page.locator("#count")).to_have_text("1")  # nothing was restored
+
+    demo_server.start()
+
+    # djust's client reconnects by itself: a new socket session and an empty history.
+    page.wait_for_function(
+        "(old) => window.djust.liveViewInstance.viewMounted"
+        " && window.djust.liveViewInstance.sessionId"
+        " && window.djust.liveViewInstance.sessionId !== old",
+        arg=old_session,
+        timeout=30_000,
+    )
+    expect(panel.locator("[data-tt-seq]")).to_have_count(0, timeout=10_000)
+    page.get_by_role("button", name="Increment", exact=True).click()
+    expect(row(panel, 1)).to_be_visible()
+    expect(status).to_contain_text("Live")
+    assert errors == [], errors
