@@ -36,6 +36,7 @@ class Query:
 
     @property
     def formatted(self) -> str:
+        """The SQL laid out on several lines, keywords in capitals."""
         return sqlparse.format(self.sql, reindent=True, keyword_case="upper")
 
 
@@ -61,18 +62,22 @@ class EventCost:
 
     @property
     def query_ms(self) -> float:
+        """Total time of the event's queries."""
         return sum(query.duration_ms for query in self.queries)
 
     @property
     def duplicated(self) -> int:
+        """How many queries ran more than once (all their runs)."""
         return sum(item.count for item in self.repeated)
 
     @property
     def state_size(self) -> str:
+        """Size of the state after the event, readable."""
         return human_bytes(self.state_bytes)
 
     @property
     def growth(self) -> str:
+        """How much the state grew (or shrank) in this event, readable."""
         sign = "+" if self.state_growth >= 0 else "−"
         return f"{sign}{human_bytes(abs(self.state_growth))}"
 

@@ -57,6 +57,8 @@ class Replaced:
 
 @dataclass(frozen=True)
 class DictDiff:
+    """Keys added, removed and changed (with their own diffs) between two dicts."""
+
     added: dict[Any, Any] = field(default_factory=dict)
     removed: dict[Any, Any] = field(default_factory=dict)
     changed: dict[Any, Node] = field(default_factory=dict)
@@ -76,6 +78,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class ListDiff:
+    """A list diffed by alignment: kept, edited, removed and inserted stretches."""
+
     segments: tuple[Segment, ...]
 
 
@@ -250,6 +254,7 @@ class Line:
 
     @property
     def text_path(self) -> str:
+        """The path as the panel shows it and the key filter matches it."""
         return format_path(self.path)
 
 

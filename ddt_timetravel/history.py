@@ -73,6 +73,7 @@ class _Tail:
         self.seq = 0
 
     def snapshot(self) -> EventSnapshot | None:
+        """The newest numbered snapshot, while djust still holds it."""
         return self.ref() if self.ref is not None else None
 
 

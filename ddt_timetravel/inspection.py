@@ -32,6 +32,8 @@ class ShownValue:
 
 @dataclass(frozen=True)
 class DiffLine:
+    """One changed path with both values as shown (masked where secret)."""
+
     path: str
     kind: str
     before: ShownValue
@@ -52,17 +54,22 @@ class DiffGroup:
 
 @dataclass(frozen=True)
 class Unchanged:
+    """A top-level key the event left as it was, folded under "N unchanged"."""
+
     key: str
     value: ShownValue
 
 
 @dataclass
 class DiffView:
+    """Everything an expanded row's diff shows."""
+
     groups: list[DiffGroup]
     unchanged: list[Unchanged]
 
     @property
     def changed_count(self) -> int:
+        """How many paths changed, shown or not."""
         return sum(len(g.lines) + g.hidden for g in self.groups)
 
 

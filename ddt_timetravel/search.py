@@ -34,10 +34,12 @@ class Filters:
 
     @property
     def active(self) -> bool:
+        """True when any filter is set."""
         return bool(self.event or self.errors_only or self.key or self.text)
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Filters:
+        """Read and validate the filters from a request's query."""
         values = {}
         for name in ("event", "key", "q"):
             value = (query.get(name) or "").strip()

@@ -1,0 +1,1 @@
+"""Template tags for the panel's fragments."""
