@@ -39,3 +39,12 @@ def open_time_travel(page: Any) -> Any:
 def row(panel: Any, seq: int) -> Any:
     """The timeline row of event ``seq``."""
     return panel.locator(f"[data-tt-seq='{seq}']")
+
+
+def click_increment(page: Any, times: int) -> None:
+    """Click the demo counter's "Increment" ``times`` times, waiting for each render."""
+    count = page.locator("#count")
+    start = int(count.inner_text())
+    for step in range(1, times + 1):
+        page.get_by_role("button", name="Increment", exact=True).click()
+        expect(count).to_have_text(str(start + step))

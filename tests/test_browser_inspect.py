@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_steps import open_time_travel, row, wait_for_live_view
+from tests.browser_steps import click_increment, open_time_travel, row, wait_for_live_view
 
 pytestmark = pytest.mark.browser
 
@@ -70,9 +70,7 @@ def test_search_filter_and_persistence(page, live_server_url):
 def test_compare_two_events(page, live_server_url):
     page.goto(f"{live_server_url}/counter/")
     wait_for_live_view(page)
-    for expected in ("1", "2", "3"):
-        page.get_by_role("button", name="Increment", exact=True).click()
-        expect(page.locator("#count")).to_have_text(expected)
+    click_increment(page, 3)
 
     panel = open_time_travel(page)
     panel.get_by_label("Compare after #").fill("1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_steps import open_time_travel, row, wait_for_live_view
+from tests.browser_steps import click_increment, open_time_travel, row, wait_for_live_view
 
 pytestmark = pytest.mark.browser
 
@@ -74,9 +74,7 @@ def test_masked_params_must_be_retyped(page, live_server_url):
 def test_keyboard_moves_and_restores(page, live_server_url):
     page.goto(f"{live_server_url}/counter/")
     wait_for_live_view(page)
-    for expected in ("1", "2", "3"):
-        page.get_by_role("button", name="Increment", exact=True).click()
-        expect(page.locator("#count")).to_have_text(expected)
+    click_increment(page, 3)
     panel = open_time_travel(page)
     expect(panel.locator("[data-tt-event]")).to_have_count(3)
     expect(panel).to_contain_text("Shift+Enter restore before")

@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_steps import open_time_travel, row, wait_for_live_view
+from tests.browser_steps import click_increment, open_time_travel, row, wait_for_live_view
 
 pytestmark = pytest.mark.browser
-
-
-def click_increment(page, times: int) -> None:
-    count = page.locator("#count")
-    start = int(count.inner_text())
-    for step in range(1, times + 1):
-        page.get_by_role("button", name="Increment", exact=True).click()
-        expect(count).to_have_text(str(start + step))
 
 
 def test_live_rows_and_restore(page, live_server_url):

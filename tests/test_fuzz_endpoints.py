@@ -306,8 +306,10 @@ def snapshots(draw: st.DrawFn) -> EventSnapshot:
 
 
 @settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,
+    # Shrinking these states takes minutes; the failing example is printed in full.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(st.lists(snapshots(), min_size=1, max_size=3), st.text(max_size=20))

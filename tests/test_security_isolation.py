@@ -12,6 +12,7 @@ view's state, not its buffer, not the panel's own numbering of its events.
 
 from __future__ import annotations
 
+import gc
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -144,6 +145,7 @@ def attack(attacker_key: str | None, victim: Tab, own_ids: list[str]) -> int:
 async def assert_isolated(attacker: Tab | None, attacker_key: str | None, victim: Tab) -> None:
     view = victim.live.view
     before = state_of(view)
+    gc.collect()  # earlier tests' snapshots must not leave the memo during the attack
     memo_before = cache.size()
     numbering_before = numbering_of(view)
     own_ids = [attacker.live.session_id] if attacker else []
@@ -154,6 +156,7 @@ async def assert_isolated(attacker: Tab | None, attacker_key: str | None, victim
     assert state_of(victim.live.view) == before
     # The panel's own record of the view did not move (absent if its owner never looked).
     assert numbering_of(view) == numbering_before
+    gc.collect()
     assert cache.size() == memo_before
     # The socket got nothing either: the endpoints never talk to djust.
     assert await victim.live.drain(quiet=0.05) == []
