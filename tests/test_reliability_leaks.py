@@ -29,7 +29,7 @@ VIEWS = 60
 WARM_UP = 10
 BATCH = 10
 #: Memory still held per view after all of them are gone. A view with its two-event
-#: history and the panel's records of it is about 20 KB (see bench/leaks.py): keeping
+#: history and the panel's records of it is about 30 KB (see bench/leaks.py): keeping
 #: any of that per view shows; what remains is noise of caches reaching their size.
 ALLOWED_BYTES_PER_VIEW = 2048
 #: Allocations that are not the panel's nor a view's: Django's DEBUG query log (a

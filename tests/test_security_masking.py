@@ -357,17 +357,8 @@ async def test_the_csrf_form_field_sent_by_dj_submit_is_masked(live_socket):
 
 @pytest.mark.parametrize(
     "name",
-    [
-        name
-        for name, _bug in [
-            ("passwords", "bug: plural of a secret part is not secret"),
-            ("api_tokens", "bug: plural of a secret part is not secret"),
-            ("api_keys", "bug: plural of a secret pair is not secret"),
-            ("secrets", "bug: plural of a secret part is not secret"),
-            ("accesstoken", "bug: one lower-case compound word is not split"),
-            ("clientsecret", "bug: one lower-case compound word is not split"),
-        ]
-    ],
+    # Plurals of secret parts and pairs, and run-together lower-case words.
+    ["passwords", "api_tokens", "api_keys", "secrets", "accesstoken", "clientsecret"],
 )
 def test_plural_and_compound_secret_names_are_masked(name):
     masker = Masker()
