@@ -27,11 +27,18 @@ from django.utils.module_loading import import_string
 
 from .asgi_routes import routes_to_live_view_consumer
 from .conf import DEFAULTS, SETTINGS_NAME, setting_problem
+from .switch import listed_panel_classes
 
 APP_NAME = "ddt_timetravel"
 TAG = "ddt_timetravel"
 PANEL_PATH = "ddt_timetravel.panels.TimeTravelPanel"
 PROBE_URL = "djdt:ddt_timetravel_timeline"
+
+# Where runserver's socket comes from, named in the hints about the socket.
+DAPHNE_HINT = (
+    "For manage.py runserver to serve the socket, install daphne and put 'daphne' first "
+    "in INSTALLED_APPS, before 'django.contrib.staticfiles' (whose runserver it replaces)."
+)
 
 # Apps the panel cannot work without (channels, only expected, is checked apart).
 _REQUIRED_APPS = {
@@ -67,26 +74,15 @@ def _shared_checks() -> list[CheckMessage]:
         *check_toolbar_urls(),
         *check_settings(),
         *check_views(live_view_classes(), debug=bool(settings.DEBUG)),
+        *check_mountable(live_view_classes()),
         *check_asgi_route(),
+        *check_toolbar_store(),
     ]
 
 
 def panel_listed() -> bool:
     """True when the toolbar's panel list (``DEBUG_TOOLBAR_PANELS`` or its default) has ours."""
-    from debug_toolbar.settings import get_panels
-
-    from .panels import TimeTravelPanel
-
-    for dotted in get_panels():
-        if dotted == PANEL_PATH:
-            return True
-        try:
-            panel_class = import_string(dotted)
-        except ImportError:
-            continue
-        if isinstance(panel_class, type) and issubclass(panel_class, TimeTravelPanel):
-            return True
-    return False
+    return bool(listed_panel_classes())
 
 
 def check_panel_listed() -> list[CheckMessage]:
@@ -126,7 +122,7 @@ def check_required_apps() -> list[CheckMessage]:
             Warning(
                 "'channels' is not in INSTALLED_APPS.",
                 hint="djust's LiveView socket runs on Django Channels, as djust's setup "
-                "guide describes. Add 'channels' to INSTALLED_APPS.",
+                f"guide describes. Add 'channels' to INSTALLED_APPS. {DAPHNE_HINT}",
                 id="ddt_timetravel.W002",
             )
         )
@@ -295,8 +291,75 @@ def check_asgi_route(application: Any = None, label: str | None = None) -> list[
             "the page's socket cannot connect, so there is no history to show or restore.",
             hint='Route the "websocket" protocol to djust, e.g. ProtocolTypeRouter({"http": ..., '
             '"websocket": AuthMiddlewareStack(URLRouter([path("ws/live/", '
-            "LiveViewConsumer.as_asgi())]))}).",
+            f"LiveViewConsumer.as_asgi())]))}}). {DAPHNE_HINT}",
             obj=label,
             id="ddt_timetravel.W006",
+        )
+    ]
+
+
+def check_mountable(classes: Iterable[type]) -> list[CheckMessage]:
+    """W007: djust would refuse to mount a recording view (``LIVEVIEW_ALLOWED_MODULES``).
+
+    Asks djust's own mount gate, so the answer follows djust's rule: the
+    explicit list when set, otherwise the installed apps' packages and djust.
+    """
+    from djust.security.mount import is_view_path_allowed
+
+    explicit = bool(getattr(settings, "LIVEVIEW_ALLOWED_MODULES", None))
+    messages: list[CheckMessage] = []
+    for cls in classes:
+        name = dotted_name(cls)
+        if not getattr(cls, "time_travel_enabled", False) or is_view_path_allowed(name):
+            continue
+        if explicit:
+            hint = f"Add '{cls.__module__}' to LIVEVIEW_ALLOWED_MODULES."
+        else:
+            hint = (
+                "LIVEVIEW_ALLOWED_MODULES is not set, so djust mounts views of installed "
+                f"apps only: set LIVEVIEW_ALLOWED_MODULES = ['{cls.__module__}', ...]."
+            )
+        messages.append(
+            Warning(
+                "djust refuses to mount this LiveView: its module is not in "
+                "LIVEVIEW_ALLOWED_MODULES, so the page's socket mounts nothing and there "
+                "is no history to show.",
+                hint=hint,
+                obj=name,
+                id="ddt_timetravel.W007",
+            )
+        )
+    return messages
+
+
+def check_toolbar_store() -> list[CheckMessage]:
+    """W008: the toolbar's ``DatabaseStore`` under ASGI, where every page answers 500.
+
+    Its ``set`` runs the ORM from the toolbar's async middleware
+    (``SynchronousOnlyOperation``); a subclass that overrides ``set`` is left alone.
+    """
+    if not getattr(settings, "ASGI_APPLICATION", None) or not apps.is_installed("debug_toolbar"):
+        return []
+    from debug_toolbar.settings import get_config
+    from debug_toolbar.store import DatabaseStore
+
+    configured = get_config().get("TOOLBAR_STORE_CLASS")
+    try:
+        store = import_string(configured) if isinstance(configured, str) else configured
+    except ImportError:
+        return []  # the toolbar reports its own broken setting
+    if not (isinstance(store, type) and issubclass(store, DatabaseStore)):
+        return []
+    if store.set.__func__ is not DatabaseStore.set.__func__:
+        return []
+    return [
+        Warning(
+            "TOOLBAR_STORE_CLASS is the toolbar's DatabaseStore while the project runs under "
+            "ASGI: the toolbar then answers every page with a 500 (SynchronousOnlyOperation).",
+            hint="Remove TOOLBAR_STORE_CLASS from DEBUG_TOOLBAR_CONFIG to use the default "
+            "'debug_toolbar.store.MemoryStore'. The Time Travel panel never reads the "
+            "toolbar's store for its timeline.",
+            obj=dotted_name(store),
+            id="ddt_timetravel.W008",
         )
     ]

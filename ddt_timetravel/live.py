@@ -14,9 +14,12 @@ from typing import Any
 from django.http import HttpRequest
 from djust.observability.registry import get_view_for_session
 
+# No "reload the page": a reload cannot help with most of these, and after a close
+# djust reconnects by itself (the panel follows the new session).
 NOT_FOUND_MESSAGE = (
-    "No live view of this browser has that socket session. "
-    "The socket may have closed or the page was reloaded: reload the page."
+    "No live view of this browser has that socket session: the socket closed (djust "
+    "reconnects with a new, empty history), another server process holds it (see "
+    "REMOTE_LOOKUP), or another browser or user mounted it."
 )
 
 

@@ -27,9 +27,14 @@ from .cost import EventCost, event_cost
 from .live import ViewNotFound, dotted_path, find_view, parse_session_id
 from .masking import Masker
 from .search import BadFilter, Filters, match
+from .switch import panel_enabled
 from .timeline import build_rows
 
 MAX_SEQ = 2**53
+PANEL_OFF_MESSAGE = (
+    "The Time Travel panel is switched off for this browser (the toolbar's checkbox or "
+    "DISABLE_PANELS)."
+)
 
 
 class BadQuery(ValueError):
@@ -136,6 +141,9 @@ def panel_endpoint(
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Guard like the toolbar's own views and turn known failures into clear answers.
 
+    A switched-off panel (``DISABLE_PANELS``, or unticked in the toolbar) answers
+    404 like a panel that is not there.
+
     A view that is not in this process may be held by another ASGI worker: with
     ``REMOTE_LOOKUP`` on, a GET is forwarded to it (:mod:`.remote`). That worker
     runs ``answer_locally``, exposed on the endpoint: the same answer without
@@ -168,7 +176,15 @@ def panel_endpoint(
         if method is require_GET:  # only a query travels to another worker, never a body
             # wraps() copies __dict__, so the guarded view carries the attribute too.
             endpoint.answer_locally = answer_locally  # type: ignore[attr-defined]
-        return login_not_required(require_show_toolbar(method(endpoint)))
+        allowed = method(endpoint)
+
+        @wraps(allowed)
+        def switched(request: HttpRequest) -> HttpResponse:
+            if not panel_enabled(request):
+                return problem(PANEL_OFF_MESSAGE, 404)
+            return allowed(request)
+
+        return login_not_required(require_show_toolbar(switched))
 
     return decorate
 

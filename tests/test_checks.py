@@ -23,6 +23,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from debug_toolbar.settings import get_panels
+from debug_toolbar.store import DatabaseStore
 from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.checks import CheckMessage, run_checks
@@ -37,9 +38,11 @@ from ddt_timetravel.checks import (
     PANEL_PATH,
     check_app_setup,
     check_asgi_route,
+    check_mountable,
     check_panel_listed,
     check_required_apps,
     check_settings,
+    check_toolbar_store,
     check_toolbar_urls,
     check_views,
     live_view_classes,
@@ -188,6 +191,8 @@ def test_w002_channels_missing():
     with override_settings(INSTALLED_APPS=without("channels")):
         messages = check_required_apps()
     assert ids(messages) == ["ddt_timetravel.W002"]
+    assert "'daphne' first" in messages[0].hint
+    assert "before 'django.contrib.staticfiles'" in messages[0].hint
 
 
 # --- E003: URLs --------------------------------------------------------------------------
@@ -289,10 +294,85 @@ def test_discovery_finds_project_views_not_djust_or_abstract_ones(make_view):
 
 def test_class_checks_through_run_checks(make_view):
     make_view("StreamingRecordingView", time_travel_enabled=True, streaming_render=True)
-    assert ours(run_checks()) == [("ddt_timetravel.W005", f"{__name__}.StreamingRecordingView")]
+    assert ours(run_checks()) == [
+        ("ddt_timetravel.W005", f"{__name__}.StreamingRecordingView"),
+        ("ddt_timetravel.W007", f"{__name__}.StreamingRecordingView"),  # not in the list
+    ]
+    with override_settings(LIVEVIEW_ALLOWED_MODULES=[__name__]):
+        found = ours(run_checks())
+    assert found == [("ddt_timetravel.W005", f"{__name__}.StreamingRecordingView")]
     with override_settings(DEBUG=False):
         off = [m for m in run_checks(tags=["ddt_timetravel"]) if m.id == "ddt_timetravel.W004"]
     assert "demo_app.views.CounterView" in [m.obj for m in off]
+
+
+# --- W007: views djust would refuse to mount -------------------------------------------------
+
+
+def test_w007_recording_view_outside_the_allowed_modules(make_view):
+    refused = make_view("RefusedView", time_travel_enabled=True)
+    quiet = make_view("QuietRefusedView")  # records nothing: not the panel's business
+    messages = check_mountable([refused, quiet])
+    assert ids(messages) == ["ddt_timetravel.W007"]
+    assert messages[0].obj == f"{__name__}.RefusedView"
+    assert f"Add '{__name__}' to LIVEVIEW_ALLOWED_MODULES" in messages[0].hint
+    with override_settings(LIVEVIEW_ALLOWED_MODULES=["demo_app.views", "tests"]):
+        assert check_mountable([refused]) == []
+    with override_settings(LIVEVIEW_ALLOWED_MODULES=["tests.test_check"]):  # not a prefix match
+        assert ids(check_mountable([refused])) == ["ddt_timetravel.W007"]
+
+
+def test_w007_without_the_setting_follows_djusts_installed_apps_rule(make_view):
+    refused = make_view("UnlistedView", time_travel_enabled=True)
+    installed = make_view("InstalledAppView", time_travel_enabled=True)
+    installed.__module__ = "demo_app.more_views"  # inside an installed app
+    with override_settings():
+        del settings.LIVEVIEW_ALLOWED_MODULES
+        messages = check_mountable([refused, installed])
+    assert [(m.id, m.obj) for m in messages] == [
+        ("ddt_timetravel.W007", f"{__name__}.UnlistedView")
+    ]
+    assert "LIVEVIEW_ALLOWED_MODULES is not set" in messages[0].hint
+
+
+# --- W008: the toolbar's store ----------------------------------------------------------------
+
+
+class PatchedDatabaseStore(DatabaseStore):
+    """A project's store that saves without the ORM in the event loop."""
+
+    @classmethod
+    def set(cls, request_id: str) -> None:
+        """Stands for a fixed ``set``."""
+
+
+class NamedDatabaseStore(DatabaseStore):
+    """A subclass that changes nothing about saving."""
+
+
+@pytest.mark.parametrize(
+    ("store", "expected"),
+    [
+        ("debug_toolbar.store.DatabaseStore", ["ddt_timetravel.W008"]),
+        (f"{__name__}.NamedDatabaseStore", ["ddt_timetravel.W008"]),
+        (f"{__name__}.PatchedDatabaseStore", []),
+        ("debug_toolbar.store.MemoryStore", []),
+        ("no_such_module.Store", []),
+    ],
+)
+def test_w008_database_store_under_asgi(store, expected):
+    assert check_toolbar_store() == []  # the default MemoryStore
+    config = {**settings.DEBUG_TOOLBAR_CONFIG, "TOOLBAR_STORE_CLASS": store}
+    with override_settings(DEBUG_TOOLBAR_CONFIG=config):
+        messages = check_toolbar_store()
+        assert [
+            m for m in ids(run_checks(tags=["ddt_timetravel"])) if m.endswith("W008")
+        ] == expected
+        with override_settings(ASGI_APPLICATION=None):
+            assert check_toolbar_store() == []  # WSGI: the store works there
+    assert ids(messages) == expected
+    if expected:
+        assert "MemoryStore" in messages[0].hint
 
 
 # --- W006: the ASGI application ---------------------------------------------------------------
@@ -358,6 +438,7 @@ def test_w006_asgi_application_without_djust_socket():
         assert "ddt_timetravel.W006" in ids(run_checks(tags=["ddt_timetravel"]))
     assert ids(messages) == ["ddt_timetravel.W006"]
     assert messages[0].obj == f"{__name__}.HTTP_ONLY_APP"
+    assert "before 'django.contrib.staticfiles'" in messages[0].hint
     assert ids(check_asgi_route(OTHER_SOCKET_APP, "x")) == ["ddt_timetravel.W006"]
 
 

@@ -172,7 +172,7 @@ async def test_a_closed_socket_is_not_found(live_socket):
     response = await get_timeline(live_socket)
 
     assert response.status_code == 404
-    assert "reload the page" in response.text
+    assert "the socket closed" in response.text
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,7 @@ async def test_socket_closes_before_the_view_is_looked_up(
 
     assert response.status_code == 404
     assert response.content.decode() == NOT_FOUND_MESSAGE
-    assert "reload the page" in NOT_FOUND_MESSAGE
+    assert "the socket closed" in NOT_FOUND_MESSAGE and "reload" not in NOT_FOUND_MESSAGE
 
 
 async def test_socket_closes_while_the_rows_are_read(live_socket, monkeypatch, no_errors_logged):

@@ -75,6 +75,11 @@ function socketReady(lv) {
     );
 }
 
+function switchedOff() {
+    // The toolbar's checkbox for this panel; the server then answers 404 too.
+    return /(?:^|;\s*)djdtTimeTravelPanel=off(?:;|$)/.test(document.cookie);
+}
+
 function say(message) {
     const root = panelRoot();
     const status = root && root.querySelector("[data-djtt-status]");
@@ -152,7 +157,7 @@ function statusLine() {
 
 async function refresh() {
     const root = panelRoot();
-    if (!root || !panelIsOpen()) return;
+    if (!root || !panelIsOpen() || switchedOff()) return;
     if (state.refreshing) {
         state.again = true;
         return;
@@ -696,6 +701,7 @@ function listenOnce() {
 }
 
 function init() {
+    if (switchedOff()) return;
     listenOnce();
     const root = panelRoot();
     if (!root) return;
