@@ -22,7 +22,18 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
 
-from . import export, history, importing, inspection, pytest_export, remote, state_tree
+from . import (
+    charts,
+    export,
+    history,
+    importing,
+    inspection,
+    key_history,
+    pytest_export,
+    remote,
+    state_tree,
+    watch,
+)
 from .cost import EventCost, event_cost
 from .live import ViewNotFound, dotted_path, find_view, parse_session_id
 from .masking import Masker
@@ -154,7 +165,13 @@ def panel_endpoint(
         def answer(request: HttpRequest, ask_elsewhere: bool) -> HttpResponse:
             try:
                 return view_func(request)
-            except (BadQuery, BadFilter, state_tree.BadPath, importing.BadImport) as exc:
+            except (
+                BadQuery,
+                BadFilter,
+                state_tree.BadPath,
+                importing.BadImport,
+                key_history.BadKey,
+            ) as exc:
                 return problem(str(exc), 400)
             except ViewNotFound as exc:
                 if ask_elsewhere and request.method == "GET" and remote.enabled():
@@ -365,3 +382,69 @@ def _import_view(request: HttpRequest) -> HttpResponse:
 
 #: Read-only: renders an exported file sent by this browser, stores nothing.
 import_timeline = panel_endpoint(method=require_POST)(_import_view)
+
+
+def _held_entries(target: Target) -> list[history.Entry]:
+    if target.buffer is None:
+        raise Gone(f"Time travel is off for {dotted_path(target.view)}.")
+    return history.read(target.view, target.buffer, first_seq=1)[1]
+
+
+@panel_endpoint()
+def key_history_view(request: HttpRequest) -> HttpResponse:
+    """The value of one key after each held event, the events that moved it, a chart."""
+    path = request.GET.get("keypath") or ""
+    key_history.parse_key(path)  # a bad key is a 400 before any view is looked up
+    target = _target(request)
+    entries = _held_entries(target)
+    story = key_history.key_history(
+        path, [(entry.seq, entry.snapshot) for entry in entries], target.masker
+    )
+    chart = charts.line_chart(
+        [(p.seq, f"#{p.seq} {p.event}: {p.text}", p.measure) for p in story.points]
+    )
+    return render(request, "ddt_timetravel/key_history.html", {"story": story, "chart": chart})
+
+
+@panel_endpoint(problem=_json_problem)
+def watch_events(request: HttpRequest) -> HttpResponse:
+    """The held events where a watch expression holds, and the first of them."""
+    try:
+        expression = watch.parse(request.GET.get("expr") or "")
+    except watch.BadExpression as exc:
+        return JsonResponse({"error": str(exc), "position": exc.position}, status=400)
+    target = _target(request)
+    entries = _held_entries(target)
+    result = watch.scan(
+        expression,
+        [(e.seq, e.snapshot.state_before, e.snapshot.state_after) for e in entries],
+        target.masker,
+    )
+    return JsonResponse({"holds": list(result.holds), "first": result.first, "held": len(entries)})
+
+
+@panel_endpoint()
+def timeline_charts(request: HttpRequest) -> HttpResponse:
+    """The strip chart of time and queries per event and the state size per key."""
+    target = _target(request)
+    entries = _held_entries(target)
+    figures = []
+    for entry, following in zip(entries, [*entries[1:], None], strict=True):
+        cost = target.cost(entry, following.snapshot.ts if following else None)
+        figures.append(
+            charts.EventCostFigures(
+                seq=entry.seq,
+                event=str(entry.snapshot.event_name),
+                handler_ms=cost.handler_ms,
+                render_ms=None,
+                queries=len(cost.queries),
+                slow=cost.slow,
+                n_plus_one=bool(cost.repeated),
+            )
+        )
+    sizes = charts.state_sizes(
+        [(e.seq, str(e.snapshot.event_name), e.snapshot.state_after or {}) for e in entries],
+        target.masker.is_secret_key,
+    )
+    context = {"strip": charts.strip_chart(figures), "sizes": sizes, "events": len(entries)}
+    return render(request, "ddt_timetravel/charts.html", context)

@@ -80,6 +80,8 @@ def generic_query(session_id: str, seq: int = 1) -> dict[str, str]:
         "which": "after",
         "path": "[]",
         "offset": "0",
+        "keypath": "count",
+        "expr": "count > 0",
     }
 
 
@@ -251,7 +253,12 @@ def query_pairs(
 def well_formed_query(session_values: Sequence[str]) -> st.SearchStrategy[dict[str, str]]:
     """Queries every endpoint accepts as well formed, about one of ``session_values``."""
     return st.fixed_dictionaries(
-        {"session": st.sampled_from(list(session_values)), "seq": st.integers(1, 40).map(str)},
+        {
+            "session": st.sampled_from(list(session_values)),
+            "seq": st.integers(1, 40).map(str),
+            "keypath": st.sampled_from(["count", "items[id=1].done", '["odd key"]']),
+            "expr": st.sampled_from(["count > 1", "changed(items)", "not absent(x) or y == 'a'"]),
+        },
         optional={
             "after": st.integers(0, 40).map(str),
             "viewing": st.tuples(st.integers(1, 9), st.sampled_from(["before", "after"])).map(
