@@ -64,8 +64,9 @@ def _children(obj: Any) -> list[Any]:
     if isinstance(obj, (list, tuple, set, frozenset)):
         return list(obj)
     if isinstance(obj, weakref.ref):
-        callback = obj.__callback__
-        return [callback] if callback is not None else []  # the referent is not owned
+        # The referent is not owned; a subclass's slots (the memo's value) are.
+        held = [] if obj.__callback__ is None else [obj.__callback__]
+        return held + _slot_values(obj)
     if isinstance(obj, types.FunctionType):
         return list(obj.__closure__ or ())  # not __globals__ or __code__: shared
     if isinstance(obj, types.CellType):
@@ -74,11 +75,16 @@ def _children(obj: Any) -> list[Any]:
         except ValueError:
             return []
     held = [vars(obj)] if hasattr(obj, "__dict__") else []
-    for cls in type(obj).__mro__:
-        for name in getattr(cls, "__slots__", ()):
-            if name not in ("__dict__", "__weakref__") and hasattr(obj, name):
-                held.append(getattr(obj, name))
-    return held
+    return held + _slot_values(obj)
+
+
+def _slot_values(obj: Any) -> list[Any]:
+    return [
+        getattr(obj, name)
+        for cls in type(obj).__mro__
+        for name in getattr(cls, "__slots__", ())
+        if name not in ("__dict__", "__weakref__") and hasattr(obj, name)
+    ]
 
 
 def deep_size(roots: list[Any], seen: set[int]) -> int:
@@ -148,9 +154,9 @@ def sizes_of(socket: Any, traced: int) -> Sizes:
     snapshots = [buffer.jump(index) for index in range(len(buffer))]
     seen: set[int] = set()
     buffer_bytes = deep_size(snapshots, seen)
-    entries = [cache._entries[id(s)] for s in snapshots if id(s) in cache._entries]
-    # One slot of the module-level dict per entry, besides the entry itself.
-    slot = sys.getsizeof(cache._entries) // max(1, len(cache._entries))
+    entries = cache.held(snapshots)
+    # One slot of the memo's table per entry, besides the entry itself.
+    slot = sum(sys.getsizeof(table) for table in cache._tables.values()) // max(1, cache.size())
     memo_bytes = deep_size(entries, seen) + slot * len(entries)
     tail = history._tails.get(view)
     tails_bytes = deep_size([tail], seen) if tail is not None else 0

@@ -1,49 +1,103 @@
 """Per-snapshot memo: a row's diff is computed once, when first expanded, and
-dropped together with the snapshot when djust's ring buffer evicts it."""
+dropped together with the snapshot when djust's ring buffer evicts it.
+
+The memo must stay small next to the buffer it describes. Each memoised value
+costs one slotted weak reference that carries it (no per-entry dict, tuple or
+closure: one shared callback drops it), and values computed from tiny states
+are not kept at all: recomputing them costs less than keeping them.
+"""
 
 from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_entries: dict[int, tuple[weakref.ref[Any], dict[str, Any]]] = {}
+#: States with fewer nodes (keys, values and items, counted) are not worth a memo.
+SMALL_STATE_NODES = 256
+
+
+class _Memo(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference to a snapshot that also carries one value computed from it."""
+
+    __slots__ = ("key", "name", "value")
+    key: int
+    name: str
+    value: Any
+
+
+#: ``name`` -> ``id(snapshot)`` -> the memo of that snapshot's value.
+_tables: dict[str, dict[int, _Memo]] = {}
 _lock = threading.Lock()
 
 
-def _forget(snapshot_id: int) -> Callable[[weakref.ref[Any]], None]:
-    def callback(_ref: weakref.ref[Any]) -> None:
-        with _lock:
-            _entries.pop(snapshot_id, None)
+def _drop(ref: weakref.ref[Any]) -> None:
+    """The one callback of every memo: forget it once its snapshot is gone."""
+    assert isinstance(ref, _Memo)
+    with _lock:
+        table = _tables.get(ref.name)
+        if table is not None and table.get(ref.key) is ref:
+            del table[ref.key]
 
-    return callback
+
+def is_small(value: Any, limit: int = SMALL_STATE_NODES) -> bool:
+    """True when ``value`` holds fewer than ``limit`` nodes; stops counting there."""
+    stack = [value]
+    count = 0
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count >= limit:
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return True
 
 
-def memo(snapshot: Any, name: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once per live ``snapshot`` and ``name``; later calls reuse it."""
+def memo(snapshot: Any, name: str, compute: Callable[[], T], inputs: Iterable[Any] = ()) -> T:
+    """``compute()`` once per live ``snapshot`` and ``name``; later calls reuse it.
+
+    When every one of ``inputs`` (the states ``compute`` reads) is small, the
+    value is computed each time and nothing is kept.
+    """
+    inputs = list(inputs)
+    if inputs and all(is_small(value) for value in inputs):
+        return compute()
     key = id(snapshot)
     with _lock:
-        entry = _entries.get(key)
-        if entry is not None and entry[0]() is snapshot and name in entry[1]:
-            return entry[1][name]
+        held = _tables.get(name, {}).get(key)
+        if held is not None and held() is snapshot:
+            return held.value
     value = compute()
+    try:
+        ref = _Memo(snapshot, _drop)
+    except TypeError:  # not weak-referenceable: nothing to tie the memo to
+        return value
+    ref.key, ref.name, ref.value = key, name, value
     with _lock:
-        entry = _entries.get(key)
-        if entry is None or entry[0]() is not snapshot:
-            try:
-                ref = weakref.ref(snapshot, _forget(key))
-            except TypeError:  # not weak-referenceable: nothing to tie the memo to
-                return value
-            entry = (ref, {})
-            _entries[key] = entry
-        entry[1][name] = value
+        _tables.setdefault(name, {})[key] = ref
     return value
 
 
-def size() -> int:
-    """How many snapshots have memoised values (for tests and benchmarks)."""
+def held(snapshots: Iterable[Any]) -> list[Any]:
+    """The memo objects kept for ``snapshots`` (for tests and benchmarks)."""
+    wanted = {id(snapshot): snapshot for snapshot in snapshots}
     with _lock:
-        return len(_entries)
+        return [
+            ref
+            for table in _tables.values()
+            for key, ref in table.items()
+            if key in wanted and ref() is wanted[key]
+        ]
+
+
+def size() -> int:
+    """How many values are memoised (for tests and benchmarks)."""
+    with _lock:
+        return sum(len(table) for table in _tables.values())

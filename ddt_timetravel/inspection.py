@@ -187,10 +187,9 @@ def raw_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Node | 
 
 
 def event_diff(snapshot: Any) -> dict[str, Node | None]:
-    """The raw diff of one recorded event, computed once per snapshot."""
-    return cache.memo(
-        snapshot, "diff", lambda: raw_diff(snapshot.state_before, snapshot.state_after)
-    )
+    """The raw diff of one recorded event, computed once per snapshot (unless tiny)."""
+    before, after = snapshot.state_before, snapshot.state_after
+    return cache.memo(snapshot, "diff", lambda: raw_diff(before, after), inputs=(before, after))
 
 
 def build_view(

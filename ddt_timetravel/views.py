@@ -8,6 +8,7 @@ page's own djust socket, so no endpoint changes state and none needs CSRF.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from . import (
     importing,
     inspection,
     key_history,
+    paging,
     pytest_export,
     remote,
     state_tree,
@@ -39,7 +41,7 @@ from .live import ViewNotFound, dotted_path, find_view, parse_session_id
 from .masking import Masker
 from .search import BadFilter, Filters, match
 from .switch import panel_enabled
-from .timeline import build_rows
+from .timeline import build_row, build_rows
 
 MAX_SEQ = 2**53
 PANEL_OFF_MESSAGE = (
@@ -106,6 +108,15 @@ def _int_param(request: HttpRequest, name: str, default: int | None = None) -> i
     if not raw.isdigit() or not raw.isascii() or int(raw) > MAX_SEQ:
         raise BadQuery(f"The '{name}' parameter must be a whole number.")
     return int(raw)
+
+
+def _limit_param(request: HttpRequest) -> int | None:
+    if not request.GET.get("limit"):
+        return None
+    limit = _int_param(request, "limit")
+    if limit < 1:
+        raise BadQuery("The 'limit' parameter must be at least 1.")
+    return limit
 
 
 def _which_param(request: HttpRequest) -> str:
@@ -212,39 +223,50 @@ def _json_problem(message: str, status: int) -> HttpResponse:
 
 @panel_endpoint()
 def timeline(request: HttpRequest) -> HttpResponse:
-    """Header and the rows newer than ``after`` (matching the filters) for this view."""
+    """Header and the rows newer than ``after`` (matching the filters) for this view.
+
+    With ``before``, only rows older than that event; with ``limit``, only the
+    newest ``limit`` of them (the fragment's ``data-from-seq`` says how far back
+    the page looked, so the next older page asks ``before`` it).
+    """
     after = _int_param(request, "after", default=0)
+    before = _int_param(request, "before", default=MAX_SEQ)
+    limit = _limit_param(request)
     viewing = _viewing_param(request)
     filters = Filters.from_query(request.GET)
     target = _target(request)
     context: dict[str, Any] = {"view_path": dotted_path(target.view), "after": after}
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})
-    window, entries = history.read(target.view, target.buffer, first_seq=after + 1)
-    previous_ts = history.previous_timestamp(target.buffer, entries[0]) if entries else None
-    rows = build_rows(entries, previous_ts, target.masker)
-    by_seq = {entry.seq: entry for entry in entries}
-    next_ts = {entry.seq: entry.snapshot.ts for entry in entries}
+    # One event past the range too: the last row's cost ends where the next event starts.
+    window, held = history.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
+    pairs = list(itertools.pairwise(held))
+    next_ts = {entry.seq: later.snapshot.ts for entry, later in pairs}
+    previous_ts = {later.seq: entry.snapshot.ts for entry, later in pairs}
+    if held:
+        previous_ts[held[0].seq] = history.previous_timestamp(target.buffer, held[0])
+    masker = target.masker
+    page = paging.newest_page(
+        [entry for entry in held if entry.seq < before],
+        limit,
+        start_seq=max(after + 1, window.head_seq),
+        match=(lambda entry: match(entry.snapshot, filters, masker)) if filters.active else None,
+    )
     rows = [
         dataclasses.replace(
-            row,
-            replay_of=history.replay_origin(target.buffer, by_seq[row.seq], window.head_seq),
-            cost=target.cost(by_seq[row.seq], next_ts.get(row.seq + 1)),
+            build_row(entry, previous_ts.get(entry.seq), masker),
+            replay_of=history.replay_origin(target.buffer, entry, window.head_seq),
+            cost=target.cost(entry, next_ts.get(entry.seq)),
+            found_in=page.found.get(entry.seq, ()),
         )
-        for row in rows
+        for entry in reversed(page.entries)
     ]
-    if filters.active:
-        kept = []
-        for row in rows:
-            found = match(by_seq[row.seq].snapshot, filters, target.masker)
-            if found is not None:
-                kept.append(dataclasses.replace(row, found_in=found))
-        rows = kept
     if viewing is not None and window.index_of(viewing.seq) is None:
         viewing = None
     context.update(
         window=window,
         rows=rows,
+        from_seq=page.from_seq,
         filters=filters,
         branch_id=history.branch_id(target.view),
         viewing=viewing,

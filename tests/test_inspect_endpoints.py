@@ -243,16 +243,27 @@ async def test_evicted_or_unknown_event_is_404_with_a_message(live_socket):
         assert "Event #7 is no longer held" in response.text
 
 
-async def test_diff_is_computed_once_per_snapshot(live_socket):
+async def test_diff_of_a_big_state_is_computed_once_per_snapshot(live_socket):
     from ddt_timetravel import inspection
 
-    await live_socket.mount(COUNTER, "/counter/")
-    await live_socket.event("increment")
+    await live_socket.mount(BIG, "/big/")
+    await live_socket.event("shuffle")
     snapshot = live_socket.view._time_travel_buffer.jump(0)
     first = inspection.event_diff(snapshot)
     await panel_get(live_socket, "diff", seq=1)
     assert inspection.event_diff(snapshot) is first
     assert json.dumps(str(first))  # a real diff, not a placeholder
+
+
+async def test_diff_of_a_tiny_state_is_not_kept(live_socket):
+    from ddt_timetravel import cache
+
+    await live_socket.mount(COUNTER, "/counter/")
+    await live_socket.event("increment")
+    response = await panel_get(live_socket, "diff", seq=1)
+
+    assert response.status_code == 200 and "count" in response.text
+    assert cache.held([live_socket.view._time_travel_buffer.jump(0)]) == []
 
 
 async def test_big_values_in_a_diff_expand_through_the_state_tree(live_socket):

@@ -68,9 +68,7 @@ def state_of(view: Any) -> tuple[Any, int]:
 def memoised(view: Any) -> int:
     """How many of ``view``'s snapshots have a memoised diff in the panel's cache."""
     buffer = view._time_travel_buffer
-    ids = {id(buffer.jump(i)) for i in range(len(buffer))}
-    with cache._lock:
-        return sum(1 for key in cache._entries if key in ids)
+    return len(cache.held(buffer.jump(i) for i in range(len(buffer))))
 
 
 def numbering_of(view: Any) -> tuple[int, Any] | None:
