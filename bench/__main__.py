@@ -24,6 +24,7 @@ SCRIPTS = (
     ("restore", "5. restore latency: panel path vs bare frame"),
     ("browser", "6. browser: this panel vs djust's debug panel"),
     ("memory", "7. memory: the panel's caches vs the djust buffer"),
+    ("watch", "8. watchpoints and key history over 1000 events"),
     ("cross_worker", "refresh across ASGI workers (redis channel layer)"),
 )
 

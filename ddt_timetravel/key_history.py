@@ -15,7 +15,7 @@ from typing import Any
 from .diff import same
 from .formatting import compact, compact_params
 from .masking import MASKED, Masker
-from .watch import ABSENT, HIDDEN, UNMASKED, parse_path, resolve
+from .watch import ABSENT, HIDDEN, Reader, lookup, parse_path
 
 MAX_PATH_LENGTH = 300
 
@@ -86,17 +86,12 @@ def _measure(value: Any) -> tuple[float | None, str]:
     return None, ""
 
 
-def _raw(state: Any, parts: tuple[Any, ...]) -> Any:
-    """The real value, only ever compared: a masked key can still say "changed"."""
-    return resolve(state or {}, parts, UNMASKED)
-
-
 def key_history(path: str, events: list[tuple[int, Any]], masker: Masker) -> KeyHistory:
     """The history of ``path`` over ``(seq, snapshot)`` pairs, oldest first."""
     parts = parse_key(path)
+    reader = Reader(masker)
     afters = [
-        (seq, snapshot, resolve(snapshot.state_after or {}, parts, masker))
-        for seq, snapshot in events
+        (seq, snapshot, reader.value(snapshot.state_after or {}, parts)) for seq, snapshot in events
     ]
     # One chart reads one way: the values when the key holds numbers, else lengths.
     kinds = {_measure(value)[1] for _, _, value in afters}
@@ -104,7 +99,7 @@ def key_history(path: str, events: list[tuple[int, Any]], masker: Masker) -> Key
     points = []
     for seq, snapshot, after in afters:
         text, masked = _shown(after, masker)
-        before_text, _ = _shown(resolve(snapshot.state_before or {}, parts, masker), masker)
+        before_text, _ = _shown(reader.value(snapshot.state_before or {}, parts), masker)
         measure, kind = _measure(after)
         points.append(
             KeyPoint(
@@ -112,8 +107,10 @@ def key_history(path: str, events: list[tuple[int, Any]], masker: Masker) -> Key
                 event=str(snapshot.event_name),
                 text=text,
                 measure=measure if kind == label else None,
+                # Real values, only compared: a masked key can still say "changed".
                 changed=not same(
-                    _raw(snapshot.state_before, parts), _raw(snapshot.state_after, parts)
+                    lookup(snapshot.state_before or {}, parts),
+                    lookup(snapshot.state_after or {}, parts),
                 ),
                 masked=masked,
                 params=compact_params(masker.mask(snapshot.params or {})),

@@ -94,18 +94,19 @@ def parse_path(text: str, start: int = 0) -> tuple[tuple[Any, ...], int]:
     return tuple(parts), position
 
 
-def resolve(state: Any, path: tuple[Any, ...], masker: Masker) -> Any:
-    """The value at ``path`` in ``state``: a value, :data:`ABSENT` or :data:`HIDDEN`."""
+def lookup(state: Any, path: tuple[Any, ...]) -> Any:
+    """The real value at ``path`` in ``state``, or :data:`ABSENT`: never shown as is."""
     value = state
     for part in path:
-        if isinstance(part, str) and masker.is_secret_key(part):
-            return HIDDEN
         if isinstance(part, tuple) and isinstance(value, list):
+            wanted = part[1]
             value = next(
                 (
                     item
                     for item in value
-                    if isinstance(item, dict) and same(item.get(ID_KEY, ABSENT), part[1])
+                    if isinstance(item, dict)
+                    and item.get(ID_KEY, ABSENT) == wanted
+                    and same(item[ID_KEY], wanted)
                 ),
                 ABSENT,
             )
@@ -117,13 +118,41 @@ def resolve(state: Any, path: tuple[Any, ...], masker: Masker) -> Any:
             return ABSENT
         if value is ABSENT:
             return ABSENT
-    if masker.mask(value) != value and not _is_plain_container(value):
-        return HIDDEN  # a card number or another secret-shaped value
     return value
 
 
-def _is_plain_container(value: Any) -> bool:
-    return isinstance(value, (dict, list))
+class Reader:
+    """Reads paths out of states for one masker, deciding once per path if it is secret."""
+
+    def __init__(self, masker: Masker) -> None:
+        self.masker = masker
+        self._secret: dict[tuple[Any, ...], bool] = {}
+
+    def crosses_secret(self, path: tuple[Any, ...]) -> bool:
+        """True when a key on ``path`` is secret: nothing below it is ever shown."""
+        known = self._secret.get(path)
+        if known is None:
+            is_secret = self.masker.is_secret_key
+            known = self._secret[path] = any(isinstance(p, str) and is_secret(p) for p in path)
+        return known
+
+    def value(self, state: Any, path: tuple[Any, ...]) -> Any:
+        """The value at ``path`` as it may be used: a value, :data:`ABSENT` or :data:`HIDDEN`."""
+        if self.crosses_secret(path):
+            return HIDDEN
+        value = lookup(state, path)
+        if (
+            value is not ABSENT
+            and not isinstance(value, (dict, list))
+            and self.masker.mask(value) is not value
+        ):
+            return HIDDEN  # a card number or another secret-shaped value
+        return value
+
+
+def resolve(state: Any, path: tuple[Any, ...], masker: Masker) -> Any:
+    """The value at ``path`` in ``state``: a value, :data:`ABSENT` or :data:`HIDDEN`."""
+    return Reader(masker).value(state, path)
 
 
 # -- tokens -----------------------------------------------------------------------
@@ -326,9 +355,10 @@ class Watch:
     text: str
     tree: Any
 
-    def holds(self, before: Any, after: Any, masker: Masker) -> bool:
+    def holds(self, before: Any, after: Any, masker: Masker | Reader) -> bool:
         """True when the expression is true for an event with these states."""
-        return _truth(_evaluate(self.tree, before or {}, after or {}, masker))
+        reader = masker if isinstance(masker, Reader) else Reader(masker)
+        return _truth(_evaluate(self.tree, before or {}, after or {}, reader))
 
 
 def parse(text: str) -> Watch:
@@ -387,57 +417,39 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     return _ORDER[op](left, right)
 
 
-def _evaluate(node: Any, before: Any, after: Any, masker: Masker) -> Any:
+def _evaluate(node: Any, before: Any, after: Any, reader: Reader) -> Any:
     if isinstance(node, Literal):
         return node.value
     if isinstance(node, PathRef):
-        return resolve(after, node.path, masker)
+        return reader.value(after, node.path)
     if isinstance(node, Call):
-        return _call(node, before, after, masker)
+        return _call(node, before, after, reader)
     if isinstance(node, Compare):
-        left = _evaluate(node.left, before, after, masker)
-        right = _evaluate(node.right, before, after, masker)
+        left = _evaluate(node.left, before, after, reader)
+        right = _evaluate(node.right, before, after, reader)
         return _compare(node.op, left, right)
     if node.op == "not":
-        return not _truth(_evaluate(node.operands[0], before, after, masker))
+        return not _truth(_evaluate(node.operands[0], before, after, reader))
     if node.op == "and":
-        return all(_truth(_evaluate(item, before, after, masker)) for item in node.operands)
-    return any(_truth(_evaluate(item, before, after, masker)) for item in node.operands)
+        return all(_truth(_evaluate(item, before, after, reader)) for item in node.operands)
+    return any(_truth(_evaluate(item, before, after, reader)) for item in node.operands)
 
 
-def _raw(state: Any, path: tuple[Any, ...]) -> Any:
-    """The value at ``path`` ignoring masking: only ever compared, never shown."""
-    return resolve(state, path, UNMASKED)
-
-
-def _call(node: Call, before: Any, after: Any, masker: Masker) -> Any:
+def _call(node: Call, before: Any, after: Any, reader: Reader) -> Any:
     if node.name == "len":
-        value = resolve(after, node.path, masker)
+        value = reader.value(after, node.path)
         if isinstance(value, (list, dict, str)):
             return len(value)
         return ABSENT
     if node.name == "absent":
-        return resolve(after, node.path, masker) is ABSENT
-    old, new = _raw(before, node.path), _raw(after, node.path)
+        return reader.value(after, node.path) is ABSENT
+    # changed/added/removed compare real values and show none: masked keys work too.
+    old, new = lookup(before, node.path), lookup(after, node.path)
     if node.name == "added":
         return old is ABSENT and new is not ABSENT
     if node.name == "removed":
         return old is not ABSENT and new is ABSENT
     return not (old is ABSENT and new is ABSENT) and not same(old, new)  # changed
-
-
-class _NoMask(Masker):
-    """Resolves through secret keys: for changed/added/removed, which show no value."""
-
-    def is_secret_key(self, name: Any) -> bool:
-        return False
-
-    def mask(self, value: Any) -> Any:
-        return value
-
-
-#: Resolves real values for comparisons that never show them.
-UNMASKED = _NoMask()
 
 
 # -- over a history ---------------------------------------------------------------
@@ -457,6 +469,7 @@ class WatchResult:
 
 def scan(watch: Watch, events: list[tuple[int, Any, Any]], masker: Masker) -> WatchResult:
     """Evaluate ``watch`` on ``(seq, state_before, state_after)`` triples, oldest first."""
+    reader = Reader(masker)
     return WatchResult(
-        tuple(seq for seq, before, after in events if watch.holds(before, after, masker))
+        tuple(seq for seq, before, after in events if watch.holds(before, after, reader))
     )

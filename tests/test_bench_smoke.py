@@ -23,6 +23,7 @@ TITLES = {
     "restore": ["### 5. Restore latency"],
     "browser": ["### 6. Browser (Chromium)"],
     "memory": ["### 7. Memory"],
+    "watch": ["### 8. Watchpoints and key history"],
 }
 
 
