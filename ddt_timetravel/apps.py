@@ -1,4 +1,4 @@
-"""The app: its templates and static files, and its system checks."""
+"""The app: its templates and static files, its system checks and its socket guard."""
 
 from django.apps import AppConfig
 from django.core import checks
@@ -11,7 +11,7 @@ class TimeTravelConfig(AppConfig):
     verbose_name = "Debug Toolbar Time Travel"
 
     def ready(self) -> None:
-        """Register the system checks and the SQL source-line recorder."""
+        """Register the system checks, the SQL source-line recorder and the socket guard."""
         from .checks import TAG, check_app_setup
 
         checks.register(check_app_setup, TAG)
@@ -21,3 +21,7 @@ class TimeTravelConfig(AppConfig):
         from .sql_source import install
 
         connection_created.connect(install, dispatch_uid="ddt_timetravel.sql_source")
+
+        from . import _djust
+
+        _djust.install()

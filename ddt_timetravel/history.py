@@ -22,6 +22,8 @@ from typing import Any
 from djust.time_travel import EventSnapshot, TimeTravelBuffer
 
 _MAX_ATTEMPTS = 5
+#: Larger than any event number: ``read`` from it returns the window alone.
+MAX_SEQ = 2**62
 
 
 class BufferBusy(RuntimeError):
@@ -136,6 +138,11 @@ def read(
     raise BufferBusy("The time-travel buffer kept changing while it was read; try again.")
 
 
+def current_window(view: Any, buffer: TimeTravelBuffer) -> Window:
+    """What the buffer holds now, in stable numbers (new snapshots get theirs)."""
+    return read(view, buffer, first_seq=MAX_SEQ)[0]
+
+
 def previous_timestamp(buffer: TimeTravelBuffer, entry: Entry) -> float | None:
     """Time of the event just before ``entry``, for "time since previous"."""
     if entry.index == 0:
@@ -171,30 +178,3 @@ def unrecorded_attributes(view: Any, buffer: TimeTravelBuffer) -> list[str]:
         and key not in recorded
         and not callable(value)
     )
-
-
-#: How far back a replayed event's origin is looked for.
-REPLAY_LOOKBACK = 200
-
-
-def replay_origin(buffer: TimeTravelBuffer, entry: Entry, head_seq: int) -> int | None:
-    """The number of the event ``entry`` replays, if it is a forward replay.
-
-    djust records a replay like any event but without the client's ``ref``; it
-    starts from the original's ``state_before`` with the same handler, which is
-    how the original is recognised. None for ordinary events.
-    """
-    snapshot = entry.snapshot
-    if snapshot.ref is not None:
-        return None
-    for index in range(entry.index - 1, max(-1, entry.index - 1 - REPLAY_LOOKBACK), -1):
-        earlier = buffer.jump(index)
-        if earlier is None:
-            return None
-        if (
-            earlier.ref is not None
-            and earlier.event_name == snapshot.event_name
-            and earlier.state_before == snapshot.state_before
-        ):
-            return head_seq + index
-    return None

@@ -42,6 +42,12 @@ class EventRow:
     replay_of: int | None = None
     params_masked: bool = False
     cost: EventCost | None = None
+    ts: float = 0.0
+
+    @property
+    def ts_exact(self) -> str:
+        """The event's time as the shortest text that reads back as the same float."""
+        return repr(self.ts)
 
     @property
     def change_summary(self) -> str:
@@ -145,6 +151,7 @@ def build_row(entry: Entry, previous_ts: float | None, masker: Masker) -> EventR
         changes=top_level_changes(snapshot.state_before or {}, snapshot.state_after or {}, masker),
         error=str(snapshot.error) if snapshot.error else None,
         params_masked=contains_masked(params),
+        ts=snapshot.ts,
     )
 
 

@@ -33,6 +33,7 @@ from . import (
     paging,
     pytest_export,
     remote,
+    shown,
     state_tree,
     watch,
 )
@@ -60,10 +61,11 @@ class Gone(LookupError):
 
 @dataclass(frozen=True)
 class Viewing:
-    """The restored state the page shows, as reported by djust's last jump."""
+    """The restored state the page shows: event ``seq``'s ``which`` state, or one component's."""
 
     seq: int
     which: str
+    component_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -255,15 +257,19 @@ def timeline(request: HttpRequest) -> HttpResponse:
     rows = [
         dataclasses.replace(
             build_row(entry, previous_ts.get(entry.seq), masker),
-            replay_of=history.replay_origin(target.buffer, entry, window.head_seq),
+            replay_of=shown.replay_origin(target.view, entry.seq),
             cost=target.cost(entry, next_ts.get(entry.seq)),
             found_in=page.found.get(entry.seq, ()),
         )
         for entry in reversed(page.entries)
     ]
+    restored, serial, recorded = shown.current(target.view, window.last_seq)
+    if recorded:  # djust's own record of the last restore wins over the browser's
+        viewing = Viewing(restored.seq, restored.which, restored.component_id) if restored else None
     if viewing is not None and window.index_of(viewing.seq) is None:
         viewing = None
     context.update(
+        shown_serial=serial,
         window=window,
         rows=rows,
         from_seq=page.from_seq,

@@ -298,6 +298,17 @@ async def live_socket(open_live_socket: Callable[..., Awaitable[LiveSocket]]) ->
     return await open_live_socket()
 
 
+@pytest.fixture
+def small_buffer() -> Iterator[int]:
+    """Views mounted during the test keep only 5 events, so a few events evict."""
+    from djust.config import config as djust_config
+
+    previous = djust_config.get("time_travel_max_events")
+    djust_config.set("time_travel_max_events", 5)
+    yield 5
+    djust_config.set("time_travel_max_events", previous)
+
+
 # --------------------------------------------------------------------------
 # The demo under a real ASGI server
 # --------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import html5lib
 import pytest
 from django.test import AsyncClient
 from django.urls import reverse
-from djust.config import config as djust_config
 
 from tests.panel_client import client_for
 
@@ -99,14 +98,6 @@ async def test_locate_then_jump_restores_that_event(live_socket):
 
     assert frames[-1]["cursor"] == 0
     assert live_socket.view.count == 0
-
-
-@pytest.fixture
-def small_buffer():
-    previous = djust_config.get("time_travel_max_events")
-    djust_config.set("time_travel_max_events", 5)
-    yield 5
-    djust_config.set("time_travel_max_events", previous)
 
 
 async def test_click_restores_the_row_shown_after_eviction(live_socket, small_buffer):

@@ -17,7 +17,6 @@ from typing import Any
 
 import html5lib
 import pytest
-from djust.config import config as djust_config
 
 from ddt_timetravel import history, views
 from ddt_timetravel.live import NOT_FOUND_MESSAGE
@@ -47,14 +46,6 @@ def no_errors_logged(caplog: pytest.LogCaptureFixture):
         if r.levelno >= logging.ERROR and r.name.startswith(OUR_LOGGERS)
     ]
     assert errors == []
-
-
-@pytest.fixture
-def small_buffer():
-    previous = djust_config.get("time_travel_max_events")
-    djust_config.set("time_travel_max_events", 5)
-    yield 5
-    djust_config.set("time_travel_max_events", previous)
 
 
 class Hold:

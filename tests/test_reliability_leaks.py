@@ -5,9 +5,9 @@ events, read through the panel (timeline, locate, diff: the reads that fill the
 panel's per-view numbering and per-snapshot memo) through the demo's real ASGI
 application, and disconnected. Afterwards no view
 may be alive (weak references kept by the test), the package's module-level structures
-(``history._tails``, the diff memo in ``cache``) hold nothing for them, and traced
-memory is back near where it was. ``bench/leaks.py`` runs the same cycle for 1000
-views and prints the numbers.
+(``history._tails``, the diff memo in ``cache``, the page records in ``shown``) hold
+nothing for them, and traced memory is back near where it was. ``bench/leaks.py``
+runs the same cycle for 1000 views and prints the numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ddt_timetravel import cache, history
+from ddt_timetravel import cache, history, shown
 from tests.security_support import asgi_get, panel_urls
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,6 +70,11 @@ async def churn(count: int, session_key: str, refs: list[weakref.ref[Any]]) -> N
             await live.mount(COUNTER, "/counter/")
             await live.event("increment")
             await live.event("add", amount=2)
+            # A restore and a replay: the guard records what the page shows.
+            await live.send({"type": "time_travel_jump", "index": 0, "which": "before"})
+            await live.receive_until("time_travel_state")
+            await live.send({"type": "forward_replay", "from_index": 1})
+            await live.receive_until("time_travel_state")
             refs.append(weakref.ref(live.view))
             sockets.append(live)
         for live in sockets:
@@ -122,7 +127,7 @@ async def test_a_churn_of_views_leaves_nothing_behind():
     warm: list[weakref.ref[Any]] = []
     await churn(WARM_UP, session_key, warm)  # imports, template and URL caches
     settle()
-    tails_before, memo_before = len(history._tails), cache.size()
+    tails_before, memo_before, shown_before = len(history._tails), cache.size(), shown.size()
 
     tracemalloc.start()
     try:
@@ -145,6 +150,8 @@ async def test_a_churn_of_views_leaves_nothing_behind():
         problems.append(f"{alive} of {len(refs)} views are still alive")
     if len(history._tails) != tails_before:
         problems.append(f"history._tails holds {len(history._tails) - tails_before} more views")
+    if shown.size() != shown_before:
+        problems.append(f"shown holds {shown.size() - shown_before} more views")
     if cache.size() != memo_before:
         problems.append(f"the diff memo holds {cache.size() - memo_before} more snapshots")
     if growth >= ALLOWED_BYTES_PER_VIEW * VIEWS:

@@ -1,0 +1,92 @@
+"""The djust internals ``ddt_timetravel._djust`` relies on: each fails loudly when djust changes.
+
+If one of these fails after a djust upgrade, the socket guard no longer sees (or
+no longer checks) time-travel frames: fix ``_djust.py`` before anything else.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from djust.websocket import LiveViewConsumer
+
+from ddt_timetravel import _djust
+
+
+def original(name: str):
+    """djust's own method, under the package's wrapper if it is installed."""
+    method = getattr(LiveViewConsumer, name)
+    return getattr(method, _djust.ORIGINAL_ATTR, method)
+
+
+@pytest.mark.parametrize("kind", _djust.KINDS, ids=lambda kind: kind.handler)
+def test_the_wrapped_handlers_exist_with_their_signature(kind):
+    handler = original(kind.handler)
+    assert inspect.iscoroutinefunction(handler), f"{kind.handler} is no longer async"
+    assert list(inspect.signature(handler).parameters) == ["self", "data"], (
+        f"djust changed the signature of LiveViewConsumer.{kind.handler}"
+    )
+
+
+@pytest.mark.parametrize("kind", _djust.KINDS, ids=lambda kind: kind.handler)
+def test_the_consumer_dispatches_each_frame_to_its_handler(kind):
+    source = inspect.getsource(original("receive"))
+    assert f'msg_type == "{kind.frame_type}"' in source, f"djust renamed {kind.frame_type}"
+    assert f"self.{kind.handler}(data)" in source, f"djust no longer calls {kind.handler}"
+
+
+@pytest.mark.parametrize("kind", _djust.KINDS, ids=lambda kind: kind.handler)
+def test_the_handler_takes_the_snapshot_before_its_first_real_await(kind):
+    """The guard's check and djust's ``buffer.jump`` run in one turn: nothing may await between."""
+    lines = inspect.getsource(original(kind.handler)).splitlines()
+    jump = next(i for i, line in enumerate(lines) if "buffer.jump(" in line)
+    awaits = [line.strip() for line in lines[:jump] if "await " in line]
+    assert awaits and all(line.startswith("await self.send_error(") for line in awaits), awaits
+    assert f'data.get("{kind.index_key}")' in "\n".join(lines[:jump])
+    assert "self.view_instance" in "\n".join(lines[:jump])
+
+
+@pytest.mark.parametrize("kind", _djust.KINDS, ids=lambda kind: kind.handler)
+def test_the_ack_is_built_by_the_wrapped_builder_once_applied(kind):
+    source = inspect.getsource(original(kind.handler))
+    assert source.count(f"self.{_djust.ACK_BUILDER}(") == 1
+    last_statement = source.rstrip().splitlines()[-3:]
+    assert any(_djust.ACK_BUILDER in line for line in last_statement), (
+        "djust no longer ends the handler with the time_travel_state ack"
+    )
+
+
+def test_the_ack_builder_keeps_its_signature():
+    builder = original(_djust.ACK_BUILDER)
+    assert list(inspect.signature(builder).parameters) == [
+        "self",
+        "view",
+        "buffer",
+        "cursor",
+        "which",
+    ]
+
+
+def test_send_error_takes_extra_fields():
+    parameters = inspect.signature(LiveViewConsumer.send_error).parameters
+    assert list(parameters)[:2] == ["self", "error"]
+    assert any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+
+
+def test_the_guard_is_installed_once_at_app_ready():
+    assert _djust.installed()
+    wrapped = LiveViewConsumer.handle_time_travel_jump
+    _djust.install()  # idempotent: a second install wraps nothing twice
+    assert LiveViewConsumer.handle_time_travel_jump is wrapped
+    assert not hasattr(original("handle_time_travel_jump"), _djust.ORIGINAL_ATTR)
+
+
+def test_the_package_consumer_inherits_the_guard():
+    from ddt_timetravel.remote import TimeTravelLiveViewConsumer
+
+    assert _djust.installed(TimeTravelLiveViewConsumer)
+    for kind in _djust.KINDS:
+        assert getattr(TimeTravelLiveViewConsumer, kind.handler) is getattr(
+            LiveViewConsumer, kind.handler
+        )
