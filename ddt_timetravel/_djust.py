@@ -1,5 +1,6 @@
-"""The one place that reaches into djust's private consumer internals.
+"""The one place that reaches into djust's private internals.
 
+**The socket guard.**
 djust's time-travel frames name a snapshot by its buffer position only, and
 positions shift whenever the ring buffer evicts. A position looked up before
 the frame is sent can be stale by the time djust applies it, while events keep
@@ -21,8 +22,16 @@ snapshot, the wrapper:
   ``_build_time_travel_state``, also wrapped) records what the page now shows
   (:mod:`.shown`) and adds it to that frame as ``ddt_event``.
 
-Frames without the identity pass through unchanged. Nothing here is on djust's
-event path.
+Frames without the identity pass through unchanged.
+
+**The turn measurement** (:mod:`.turns`), installed only where the panel shows
+(:mod:`.recording`): djust offers no public hook around an event turn, so
+:func:`install_turn_hooks` wraps a few methods of djust's consumer, its
+WebSocket transport and its template mixin. Each does one context-variable
+read and calls the original when no turn is measured.
+
+Each access has a test in ``tests/test_djust_internals.py`` that fails loudly
+when a djust upgrade changes it.
 """
 
 from __future__ import annotations
@@ -30,13 +39,14 @@ from __future__ import annotations
 import contextvars
 import functools
 import math
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from djust.websocket import LiveViewConsumer
 
-from . import history, shown
+from . import history, shown, turns
 from .live import dotted_path
 
 #: The frame key that carries the row's identity, and the ack's description.
@@ -284,3 +294,195 @@ def installed(consumer_class: type = LiveViewConsumer) -> bool:
     """True when every wrapper is in place on ``consumer_class``."""
     names = [kind.handler for kind in KINDS] + [ACK_BUILDER]
     return all(hasattr(getattr(consumer_class, name), ORIGINAL_ATTR) for name in names)
+
+
+# -- the turn measurement -----------------------------------------------------
+
+#: Set on every measuring wrapper, so installing twice wraps once.
+_MARK = "_ddt_timetravel_measured"
+
+#: The djust functions that serialize one context variable for the template.
+_SERIALIZERS = frozenset(
+    {"_jit_serialize_queryset", "_jit_serialize_model", "_jit_serialize_model_list"}
+)
+
+#: Frames whose first few characters say they carry a re-render to the browser.
+_PATCH_FRAMES = ('{"type": "patch"', '{"type": "html_update"')
+
+
+def serialized_variable(frame: Any) -> str | None:
+    """The context variable djust's JIT serializer is working on in ``frame``, if any.
+
+    Queries a djust template causes run while djust serializes the context
+    for its Rust template engine (``djust/mixins/jit.py``), not inside a
+    template node.
+    """
+    code = frame.f_code
+    if code.co_name not in _SERIALIZERS or not code.co_filename.endswith("jit.py"):
+        return None
+    variable = frame.f_locals.get("variable_name")
+    return variable if isinstance(variable, str) else None
+
+
+def _session_id(consumer: Any) -> str | None:
+    session_id = getattr(consumer, "session_id", None)
+    return session_id if isinstance(session_id, str) and session_id else None
+
+
+def _recorded_view(consumer: Any) -> Any:
+    """The consumer's view when its turns are worth measuring (DEBUG, time travel on)."""
+    from django.conf import settings
+
+    view = getattr(consumer, "view_instance", None)
+    if not settings.DEBUG or view is None or history.time_travel_buffer(view) is None:
+        return None
+    return view
+
+
+def _newest(view: Any) -> Any:
+    buffer = history.time_travel_buffer(view)
+    return buffer.jump(len(buffer) - 1) if buffer is not None and len(buffer) else None
+
+
+def _wrap(owner: type, name: str, make: Callable[[Any], Any]) -> None:
+    original = getattr(owner, name)
+    if getattr(original, _MARK, False):
+        return
+    wrapper = functools.wraps(original)(make(original))
+    setattr(wrapper, _MARK, True)
+    setattr(owner, name, wrapper)
+
+
+# -- the turns -----------------------------------------------------------------
+
+
+def _keep_event(turn: turns.Turn, view: Any, before: Any) -> None:
+    if turn.snapshot is not None:
+        turns.keep_for_snapshot(turn.snapshot, turn.cost())
+
+
+def _keep_replay(turn: turns.Turn, view: Any, before: Any) -> None:
+    # The consumer handles one frame at a time: a snapshot that is new since
+    # the frame arrived is the one this replay recorded.
+    recorded = _newest(view)
+    if recorded is not None and recorded is not before:
+        turns.keep_for_snapshot(recorded, turn.cost())
+
+
+def _keep_restore(turn: turns.Turn, view: Any, before: Any) -> None:
+    if turn.render_ms is not None:
+        turns.keep_restore(view, turn.cost())
+
+
+def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], None]) -> Any:
+    """Wrap a consumer handler of one client frame so its turn is measured."""
+
+    def make(original: Any) -> Any:
+        async def handle(self: Any, data: dict[str, Any]) -> None:
+            wanted = kind != "event" or data.get("type") == "event"
+            view = _recorded_view(self) if wanted else None
+            session_id = _session_id(self)
+            if view is None or session_id is None:
+                return await original(self, data)
+            before = _newest(view) if kind == "replay" else None
+            with turns.measuring(session_id, kind, view) as turn:
+                try:
+                    return await original(self, data)
+                finally:
+                    keep(turn, view, before)
+
+        return handle
+
+    return make
+
+
+# -- what happens inside a turn ------------------------------------------------
+
+
+def _snapshot_pushed(original: Any) -> Any:
+    async def push(self: Any, view: Any, snapshot: Any) -> None:
+        # djust pushes the snapshot right after the handler returns or raises.
+        turn = turns.current()
+        if turn is not None and snapshot is not None:
+            turn.snapshot = snapshot
+            turn.end_handler()
+        return await original(self, view, snapshot)
+
+    return push
+
+
+def _handler_timed(original: Any) -> Any:
+    def timed(self: Any, view: Any, event_name: str, duration_ms: float) -> None:
+        turn = turns.current()
+        if turn is not None:
+            turn.end_handler(float(duration_ms))
+        return original(self, view, event_name, duration_ms)
+
+    return timed
+
+
+def _render_timed(original: Any) -> Any:
+    def render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        turn = turns.current()
+        if turn is None:
+            return original(self, *args, **kwargs)
+        if turn.handler_end is None and turn.kind == "replay":
+            # A replay runs its handler inside djust's replay_event: all of the
+            # turn before the re-render (restoring state_before included).
+            turn.end_handler((time.perf_counter() - turn.started) * 1000)
+        turn.phase = "render"
+        start = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            turn.add_render((time.perf_counter() - start) * 1000)
+
+    return render
+
+
+def _frame_counted(original: Any) -> Any:
+    async def send_frame(
+        self: Any, text_data: str | None = None, bytes_data: bytes | None = None
+    ) -> None:
+        turn = turns.current()
+        if turn is not None:
+            if text_data is not None and text_data.startswith(_PATCH_FRAMES):
+                turn.add_patch(len(text_data.encode("utf-8")))
+            elif bytes_data is not None:
+                turn.add_patch(len(bytes_data))
+        return await original(self, text_data=text_data, bytes_data=bytes_data)
+
+    return send_frame
+
+
+def _state_with_cost(original: Any) -> Any:
+    def build(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        frame = original(self, *args, **kwargs)
+        turn = turns.current()
+        if turn is not None and isinstance(frame, dict):
+            cost = turn.cost()
+            frame["ddt_timetravel_cost"] = {
+                "render_ms": cost.render_ms,
+                "queries": len(cost.queries),
+                "patch_bytes": cost.patch_bytes,
+            }
+        return frame
+
+    return build
+
+
+def install_turn_hooks() -> None:
+    """Wrap djust's consumer so each event, replay and restore turn is measured."""
+    from djust.mixins.template import TemplateMixin
+    from djust.runtime import WSConsumerTransport
+
+    _wrap(LiveViewConsumer, "_dispatch_runtime_owned", _measured("event", _keep_event))
+    _wrap(LiveViewConsumer, "handle_forward_replay", _measured("replay", _keep_replay))
+    restore = _measured("restore", _keep_restore)
+    _wrap(LiveViewConsumer, "handle_time_travel_jump", restore)
+    _wrap(LiveViewConsumer, "handle_time_travel_component_jump", restore)
+    _wrap(LiveViewConsumer, "_maybe_push_tt_event", _snapshot_pushed)
+    _wrap(LiveViewConsumer, "_send_frame", _frame_counted)
+    _wrap(LiveViewConsumer, "_build_time_travel_state", _state_with_cost)
+    _wrap(WSConsumerTransport, "on_handler_timing", _handler_timed)
+    _wrap(TemplateMixin, "render_with_diff", _render_timed)

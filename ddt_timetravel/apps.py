@@ -11,17 +11,15 @@ class TimeTravelConfig(AppConfig):
     verbose_name = "Debug Toolbar Time Travel"
 
     def ready(self) -> None:
-        """Register the system checks, the SQL source-line recorder and the socket guard."""
+        """Register the system checks and the socket guard; measure turns where shown."""
         from .checks import TAG, check_app_setup
 
         checks.register(check_app_setup, TAG)
 
-        from django.db.backends.signals import connection_created
-
-        from .sql_source import install
-
-        connection_created.connect(install, dispatch_uid="ddt_timetravel.sql_source")
-
         from . import _djust
 
         _djust.install()
+
+        from .recording import install_if_shown
+
+        install_if_shown()

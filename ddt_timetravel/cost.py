@@ -1,64 +1,80 @@
-"""What one event cost: handler time, SQL queries, state size.
+"""What one event cost: handler and render time, SQL queries, patch and state size.
 
-Nothing here measures anything itself: djust already times every handler
-(``djust.observability.timings``) and, with DEBUG on, logs every query of an
-event turn tagged with the socket's session id (``djust.observability.sql``).
-This module picks out the samples that belong to one recorded event: the same
-session, between this event's start and the next one's. Only this session's
-queries are ever read. djust keeps the last 500 queries and 100 timings per
-handler, so the cost of old events may no longer be known.
+The numbers come from the event's own turn on this socket (:mod:`.turns`):
+the handler, the re-render with every query the template caused, and the
+patch sent back. An event whose turn was not measured (recorded before the
+panel was installed, or held by another process) shows no numbers at all,
+only the state size read from the snapshot itself: never someone else's.
+
+Queries are grouped the way the toolbar's SQL panel groups them: *similar*
+queries share their SQL, *duplicates* also share their params. SQL run more
+than once in one event is the N+1 flag.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import sqlparse
-from djust.observability import sql as djust_sql
+from debug_toolbar.panels.sql.utils import reformat_sql
+from django.utils.safestring import SafeString, mark_safe
 
-from . import sql_source
+from . import turns
 from .conf import get_setting
-from .formatting import human_bytes
+from .formatting import compact, human_bytes
+from .masking import Masker
 
 
 @dataclass(frozen=True)
 class Query:
-    """One query an event ran, as djust logged it (params are never shown), with the
-    line of user code that issued it."""
+    """One query of the event, params masked for display, with its source line."""
 
     sql: str
+    params: tuple[Any, ...]
     duration_ms: float
-    stack_top: str
+    source: str
+    template: str
+    phase: str
+    similar: int
+    duplicates: int
 
     @property
-    def formatted(self) -> str:
-        """The SQL laid out on several lines, keywords in capitals."""
-        return sqlparse.format(self.sql, reindent=True, keyword_case="upper")
+    def formatted(self) -> SafeString:
+        """The SQL laid out and highlighted by the toolbar's own formatter (HTML-escaped)."""
+        return mark_safe(reformat_sql(self.sql, with_toggle=False))  # noqa: S308 - escaped
+
+    @property
+    def params_text(self) -> str:
+        """The params, short, as shown beside the SQL."""
+        return compact(list(self.params), 200) if self.params else ""
 
 
 @dataclass(frozen=True)
 class Repeated:
-    """The same SQL run more than once in one event: a likely N+1."""
+    """SQL run more than once in one event: a likely N+1."""
 
     sql: str
     count: int
+    duplicates: int
 
 
 @dataclass(frozen=True)
 class EventCost:
-    """Per-event numbers for one row; None where djust no longer has the data."""
+    """Per-event numbers for one row; None where the turn did not measure them."""
 
+    measured: bool
     handler_ms: float | None
+    render_ms: float | None
+    patch_bytes: int | None
     queries: tuple[Query, ...]
     repeated: tuple[Repeated, ...]
     state_bytes: int
     state_growth: int
     slow: bool
     heavy: bool
+    queries_cut: bool = False
 
     @property
     def query_ms(self) -> float:
@@ -67,8 +83,18 @@ class EventCost:
 
     @property
     def duplicated(self) -> int:
-        """How many queries ran more than once (all their runs)."""
+        """How many queries ran more than once with the same SQL (all their runs)."""
         return sum(item.count for item in self.repeated)
+
+    @property
+    def render_queries(self) -> int:
+        """How many of the queries the re-render ran (the template's)."""
+        return sum(1 for query in self.queries if query.phase == "render")
+
+    @property
+    def patch_size(self) -> str:
+        """Size of the patch sent to the browser, readable."""
+        return human_bytes(self.patch_bytes or 0)
 
     @property
     def state_size(self) -> str:
@@ -82,69 +108,57 @@ class EventCost:
         return f"{sign}{human_bytes(abs(self.state_growth))}"
 
 
-def _handler_samples(view_class: str, handler: str) -> list[tuple[int, float]]:
-    """djust's rolling (timestamp_ms, duration_ms) samples for one handler.
-
-    The per-sample window is private in djust 1.2.6 (its public API only gives
-    percentiles); this is the one place that reads it.
-    """
-    from djust.observability import timings
-
-    with timings._lock:
-        return list(timings._samples.get((view_class, handler), ()))
-
-
-def _size(state: Any) -> int:
+def state_size(state: Any) -> int:
+    """Bytes of a recorded state as JSON."""
     return len(json.dumps(state or {}, default=str).encode("utf-8"))
 
 
-def _event_queries(session_id: str, start_ms: int, end_ms: int) -> list[dict[str, Any]]:
-    """The queries of the one event turn that started in [start, end) for this session."""
-    logged = djust_sql.get_queries_since(since_ms=start_ms - 1, session_id=session_id)
-    window = [q for q in logged if start_ms <= q["timestamp_ms"] < end_ms]
-    if not window:
-        return []
-    turn = window[0].get("event_id")
-    return [q for q in window if q.get("event_id") == turn]
+def _key(query: turns.TurnQuery) -> tuple[str, str]:
+    # repr() as the toolbar does: params may hold unhashable values.
+    return query.sql, repr(query.params)
 
 
-def _callers(logged: list[dict[str, Any]]) -> list[str]:
-    """The user code line of each logged query, matched in order by SQL text."""
-    if not logged:
-        return []
-    pending = list(sql_source.sources_for(logged[0].get("event_id")))
-    callers = []
-    for query in logged:
-        position = next((i for i, (sql, _) in enumerate(pending) if sql == query["sql"]), None)
-        callers.append(pending.pop(position)[1] if position is not None else "")
-    return callers
-
-
-def event_cost(snapshot: Any, next_ts: float | None, session_id: str, view_class: str) -> EventCost:
-    """The cost of one recorded event, from what djust logged for this session."""
-    start_ms = int(snapshot.ts * 1000)
-    end_ms = int((next_ts if next_ts is not None else time.time() + 1) * 1000)
-    samples = [
-        duration
-        for stamp, duration in _handler_samples(view_class, str(snapshot.event_name))
-        if start_ms <= stamp < end_ms
-    ]
-    logged = _event_queries(session_id, start_ms, end_ms)
-    callers = _callers(logged)
+def build_cost(snapshot: Any, measured: turns.TurnCost | None, masker: Masker) -> EventCost:
+    """The cost of one recorded event from its measured turn (if any) and its states."""
+    recorded = measured.queries if measured is not None else ()
+    similar = Counter(query.sql for query in recorded)
+    duplicates = Counter(_key(query) for query in recorded)
     queries = tuple(
-        Query(str(q["sql"]), float(q["duration_ms"]), caller)
-        for q, caller in zip(logged, callers, strict=True)
+        Query(
+            sql=query.sql,
+            params=tuple(masker.mask(list(query.params))),
+            duration_ms=query.ms,
+            source=query.source,
+            template=query.template,
+            phase=query.phase,
+            similar=similar[query.sql],
+            duplicates=duplicates[_key(query)],
+        )
+        for query in recorded
     )
-    counts = Counter(query.sql for query in queries)
-    repeated = tuple(Repeated(sql, n) for sql, n in counts.most_common() if n > 1)
-    handler_ms = samples[0] if samples else None
-    after, before = _size(snapshot.state_after), _size(snapshot.state_before)
+    duplicated_by_sql = Counter(q.sql for q in queries if q.duplicates > 1)
+    repeated = tuple(
+        Repeated(sql, count, duplicated_by_sql[sql])
+        for sql, count in similar.most_common()
+        if count > 1
+    )
+    handler_ms = measured.handler_ms if measured is not None else None
+    after, before = state_size(snapshot.state_after), state_size(snapshot.state_before)
     return EventCost(
+        measured=measured is not None,
         handler_ms=handler_ms,
+        render_ms=measured.render_ms if measured is not None else None,
+        patch_bytes=measured.patch_bytes if measured is not None else None,
         queries=queries,
         repeated=repeated,
         state_bytes=after,
         state_growth=after - before,
         slow=handler_ms is not None and handler_ms >= get_setting("SLOW_EVENT_MS"),
         heavy=len(queries) >= get_setting("MANY_QUERIES") or bool(repeated),
+        queries_cut=measured.queries_cut if measured is not None else False,
     )
+
+
+def event_cost(snapshot: Any, masker: Masker) -> EventCost:
+    """The cost of one live event, from the turn of this socket that recorded it."""
+    return build_cost(snapshot, turns.for_snapshot(snapshot), masker)

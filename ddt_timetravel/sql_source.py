@@ -1,29 +1,26 @@
-"""The line of user code behind each query of a recorded event.
+"""Where a query came from: the line of user code, and the template line behind it.
 
-djust logs every query of an event turn, but the ``stack_top`` it keeps is the
-outermost frame (for a sync handler: ``threading.py``), not the caller. This
-adds one small Django execute wrapper, in DEBUG only, that notes the innermost
-frame outside Django, djust, asyncio and this package, and only while djust
-is capturing an event of a view that records time travel; for every other
-query it returns after one context-variable read.
+Called from the execute wrapper for each query of a measured turn. One walk up
+the stack finds the innermost frame outside Django, djust, asgiref and this
+package (the caller), and what the template was doing: a Django template node
+being rendered (named by the toolbar's own helper, as its SQL panel does), or
+djust serializing a context variable for its template, which is how queries
+caused by a djust template run (lazy querysets, related fields, properties).
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
-import threading
-from collections import deque
 from typing import Any
 
-from django.conf import settings
-from djust.observability import sql as djust_sql
-from djust.observability.registry import get_view_for_session
-
-from .history import time_travel_buffer
+from . import _djust
 
 _SKIPPED_PARTS = (
     "/django/",
     "/djust/",
+    "/debug_toolbar/",
     "/ddt_timetravel/",
     "/asgiref/",
     "/channels/",
@@ -32,56 +29,72 @@ _SKIPPED_PARTS = (
     "/threading.py",
     "/contextlib.py",
 )
-_sources: deque[tuple[str | None, str, str]] = deque(maxlen=5000)
-_lock = threading.Lock()
 
 
-def _capture_scope() -> dict[str, Any] | None:
-    """djust's current event capture scope (a private context variable in 1.2.6)."""
-    return djust_sql._active.get()
-
-
-def _caller() -> str:
+def query_source() -> tuple[str, str]:
+    """(``file:line in function`` of the caller, the template line or "")."""
+    caller = ""
+    template = ""
     frame = sys._getframe(2)
     while frame is not None:
-        name = frame.f_code.co_filename
-        if not any(part in name for part in _SKIPPED_PARTS):
-            return f"{name}:{frame.f_lineno} in {frame.f_code.co_name}"
+        code = frame.f_code
+        if not caller and not any(part in code.co_filename for part in _SKIPPED_PARTS):
+            caller = f"{code.co_filename}:{frame.f_lineno} in {code.co_name}"
+        if not template:
+            template = _template_at(frame)
+        if caller and template:
+            break
         frame = frame.f_back
-    return ""
+    return caller, template
 
 
-#: (event id, whether that event's view records time travel): decided once per event.
-_decision: tuple[Any, bool] = (None, False)
+def _template_at(frame: Any) -> str:
+    name = frame.f_code.co_name
+    if name == "render":
+        return _django_template_line(frame)
+    variable = _djust.serialized_variable(frame)
+    if variable is None:
+        return ""
+    view = frame.f_locals.get("self")
+    template_name = getattr(view, "template_name", None)
+    if not isinstance(template_name, str):
+        return f"context variable {variable}"
+    line = variable_line(template_name, variable)
+    return f"{template_name}:{line} ({variable})" if line else f"{template_name} ({variable})"
 
 
-def _records(scope: dict[str, Any]) -> bool:
-    global _decision
-    event_id = scope.get("event_id")
-    if event_id is not None and _decision[0] == event_id:
-        return _decision[1]
-    view = get_view_for_session(scope["session_id"]) if scope.get("session_id") else None
-    recording = bool(settings.DEBUG) and view is not None and time_travel_buffer(view) is not None
-    _decision = (event_id, recording)
-    return recording
+def _django_template_line(frame: Any) -> str:
+    from django.template.base import Node
+
+    node = frame.f_locals.get("self")
+    context = frame.f_locals.get("context")
+    if not isinstance(node, Node) or context is None:
+        return ""
+    try:
+        from debug_toolbar.utils import get_template_source_from_exception_info
+
+        line, _, name = get_template_source_from_exception_info(node, context)
+    except Exception:  # noqa: BLE001 - a template without origin: no line to show
+        return ""
+    return f"{name}:{line}"
 
 
-def record_source(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
-    """Django execute wrapper: remember where a recorded event's query came from."""
-    scope = _capture_scope()
-    if scope is not None and _records(scope):
-        with _lock:
-            _sources.append((scope.get("event_id"), str(sql), _caller()))
-    return execute(sql, params, many, context)
+@functools.lru_cache(maxsize=256)
+def variable_line(template_name: str, variable: str) -> int | None:
+    """The first line of template ``template_name`` that uses ``variable``."""
+    from django.template import engines
 
-
-def install(connection: Any, **kwargs: Any) -> None:
-    """``connection_created`` receiver: add the wrapper to each new connection."""
-    if record_source not in connection.execute_wrappers:
-        connection.execute_wrappers.append(record_source)
-
-
-def sources_for(event_id: str | None) -> list[tuple[str, str]]:
-    """(sql, caller) for every query of one event turn, in order."""
-    with _lock:
-        return [(sql, caller) for turn, sql, caller in _sources if turn == event_id]
+    pattern = re.compile(rf"(?<![\w.]){re.escape(variable)}(?!\w)")
+    for engine in engines.all():
+        loaders = getattr(getattr(engine, "engine", None), "template_loaders", ())
+        for loader in loaders:
+            for origin in loader.get_template_sources(template_name):
+                try:
+                    with open(origin.name, encoding="utf-8") as source:
+                        for number, text in enumerate(source, start=1):
+                            if "{" in text and pattern.search(text):
+                                return number
+                except OSError:
+                    continue
+                return None
+    return None

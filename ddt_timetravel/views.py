@@ -89,16 +89,9 @@ class Target:
             )
         return entries[0]
 
-    def cost(self, entry: history.Entry, next_ts: float | None) -> EventCost:
-        """What event ``entry`` cost, from djust's logs for this socket only."""
-        return event_cost(entry.snapshot, next_ts, self.session_id, type(self.view).__name__)
-
-    def next_ts(self, entry: history.Entry) -> float | None:
-        """Start time of the event after ``entry``, None for the newest."""
-        if self.buffer is None:
-            return None
-        following = self.buffer.jump(entry.index + 1)
-        return following.ts if following is not None else None
+    def cost(self, entry: history.Entry) -> EventCost:
+        """What event ``entry`` cost, measured in its own turn on this socket."""
+        return event_cost(entry.snapshot, self.masker)
 
 
 def _int_param(request: HttpRequest, name: str, default: int | None = None) -> int:
@@ -240,10 +233,8 @@ def timeline(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"view_path": dotted_path(target.view), "after": after}
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})
-    # One event past the range too: the last row's cost ends where the next event starts.
     window, held = history.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
     pairs = list(itertools.pairwise(held))
-    next_ts = {entry.seq: later.snapshot.ts for entry, later in pairs}
     previous_ts = {later.seq: entry.snapshot.ts for entry, later in pairs}
     if held:
         previous_ts[held[0].seq] = history.previous_timestamp(target.buffer, held[0])
@@ -258,7 +249,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         dataclasses.replace(
             build_row(entry, previous_ts.get(entry.seq), masker),
             replay_of=shown.replay_origin(target.view, entry.seq),
-            cost=target.cost(entry, next_ts.get(entry.seq)),
+            cost=target.cost(entry),
             found_in=page.found.get(entry.seq, ()),
         )
         for entry in reversed(page.entries)
@@ -306,7 +297,7 @@ def event_diff(request: HttpRequest) -> HttpResponse:
         raw = inspection.event_diff(entry.snapshot)
     context = {
         "seq": seq,
-        "cost": None if against else target.cost(entry, target.next_ts(entry)),
+        "cost": None if against else target.cost(entry),
         "against": base.seq if against else None,
         # The "before" side of a plain diff is this event's before-state; of a
         # comparison, the other event's after-state.
@@ -457,14 +448,14 @@ def timeline_charts(request: HttpRequest) -> HttpResponse:
     target = _target(request)
     entries = _held_entries(target)
     figures = []
-    for entry, following in zip(entries, [*entries[1:], None], strict=True):
-        cost = target.cost(entry, following.snapshot.ts if following else None)
+    for entry in entries:
+        cost = target.cost(entry)
         figures.append(
             charts.EventCostFigures(
                 seq=entry.seq,
                 event=str(entry.snapshot.event_name),
                 handler_ms=cost.handler_ms,
-                render_ms=None,
+                render_ms=cost.render_ms,
                 queries=len(cost.queries),
                 slow=cost.slow,
                 n_plus_one=bool(cost.repeated),

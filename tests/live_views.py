@@ -56,3 +56,19 @@ class HostileView(LiveView):
     @event_handler()
     def explode(self, message: str = "", **kwargs):
         raise RuntimeError(message)
+
+
+class NoTimeTravelQueryView(LiveView):
+    """Time travel OFF, one SQL query per event: no turn may be measured for it."""
+
+    template = '<div dj-root dj-view="tests.live_views.NoTimeTravelQueryView">{{ count }}</div>'
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.count = 0
+
+    @event_handler()
+    def increment(self, **kwargs):
+        from django.contrib.sessions.models import Session
+
+        self.count += Session.objects.count()

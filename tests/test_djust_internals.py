@@ -1,7 +1,8 @@
 """The djust internals ``ddt_timetravel._djust`` relies on: each fails loudly when djust changes.
 
 If one of these fails after a djust upgrade, the socket guard no longer sees (or
-no longer checks) time-travel frames: fix ``_djust.py`` before anything else.
+no longer checks) time-travel frames, or the per-event cost is no longer
+measured: fix ``_djust.py`` before anything else.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from djust.mixins.jit import JITMixin
+from djust.mixins.template import TemplateMixin
+from djust.runtime import WSConsumerTransport
 from djust.websocket import LiveViewConsumer
 
 from ddt_timetravel import _djust
@@ -90,3 +94,54 @@ def test_the_package_consumer_inherits_the_guard():
         assert getattr(TimeTravelLiveViewConsumer, kind.handler) is getattr(
             LiveViewConsumer, kind.handler
         )
+
+
+# -- the turn measurement ------------------------------------------------------
+
+
+def parameters(owner: type, name: str) -> list[str]:
+    function = getattr(owner, name)
+    function = getattr(function, "__wrapped__", function)
+    return list(inspect.signature(function).parameters)
+
+
+@pytest.mark.parametrize(
+    ("owner", "name", "expected"),
+    [
+        (LiveViewConsumer, "_dispatch_runtime_owned", ["self", "data"]),
+        (LiveViewConsumer, "handle_forward_replay", ["self", "data"]),
+        (LiveViewConsumer, "handle_time_travel_jump", ["self", "data"]),
+        (LiveViewConsumer, "handle_time_travel_component_jump", ["self", "data"]),
+        (LiveViewConsumer, "_maybe_push_tt_event", ["self", "view", "snapshot"]),
+        (LiveViewConsumer, "_send_frame", ["self", "text_data", "bytes_data"]),
+        (LiveViewConsumer, "_build_time_travel_state", ["self", "view", "buffer", "cursor"]),
+        (WSConsumerTransport, "on_handler_timing", ["self", "view", "event_name", "duration_ms"]),
+    ],
+)
+def test_wrapped_djust_methods_keep_their_shape(owner, name, expected):
+    assert parameters(owner, name)[: len(expected)] == expected, f"{owner.__name__}.{name}"
+
+
+def test_the_render_is_one_method_of_the_template_mixin():
+    from djust import LiveView
+
+    assert LiveView.render_with_diff is TemplateMixin.render_with_diff
+    assert parameters(TemplateMixin, "render_with_diff")[0] == "self"
+
+
+def test_the_measured_methods_are_wrapped_once():
+    _djust.install_turn_hooks()  # a second install must not wrap again
+    for owner, name in [
+        (LiveViewConsumer, "_dispatch_runtime_owned"),
+        (LiveViewConsumer, "_send_frame"),
+        (TemplateMixin, "render_with_diff"),
+    ]:
+        function = getattr(owner, name)
+        assert getattr(function, _djust._MARK, False), name
+        assert not getattr(function.__wrapped__, _djust._MARK, False), name
+
+
+@pytest.mark.parametrize("name", sorted(_djust._SERIALIZERS))
+def test_jit_serializers_name_the_variable_they_serialize(name):
+    assert "variable_name" in parameters(JITMixin, name)
+    assert getattr(JITMixin, name).__code__.co_filename.endswith("jit.py")

@@ -21,6 +21,11 @@ class Book(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def byline(self) -> str:
+        """Title and author, as a list shows them: reads the author row if not loaded."""
+        return f"{self.title} by {self.author.name}"
+
 
 def ensure_library(size: int = 10) -> None:
     """Fill an empty library with ``size`` authors, one book each."""

@@ -18,6 +18,7 @@ PAGES = [
     ("/components/", "Components", "two LiveComponents, each with its own state"),
     ("/async/", "Async", "an async handler and background work"),
     ("/library/", "Library", "an N+1 query loop next to its select_related fix"),
+    ("/books/", "Books", "a template that walks a queryset: an N+1 in the render, and its fix"),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from demo_app import views
+from demo_app import books, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -13,5 +13,6 @@ urlpatterns = [
     path("components/", views.ComponentsView.as_view(), name="components"),
     path("async/", views.AsyncView.as_view(), name="async"),
     path("library/", views.LibraryView.as_view(), name="library"),
+    path("books/", books.BooksView.as_view(), name="books"),
     path("__debug__/", include("debug_toolbar.urls")),
 ]
