@@ -85,5 +85,8 @@ class TimeTravelPanel(Panel):
                 "debug": bool(settings.DEBUG),
                 "poll_ms": int(get_setting("POLL_INTERVAL_MS")),
                 "mask_marker": str(MASKED),
+                # The page's CSP nonce, for the panel's stylesheet link (as the
+                # toolbar's own templates put it on theirs).
+                "csp_nonce": str(self.toolbar.csp_nonce or ""),
             }
         )

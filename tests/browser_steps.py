@@ -36,6 +36,19 @@ def open_time_travel(page: Any) -> Any:
     return panel
 
 
+def open_tools(panel: Any) -> None:
+    """Unfold the panel's compare, export and import controls."""
+    toggle = panel.get_by_role("button", name="Compare, export, import")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    expect(panel.locator("[data-djtt-tools]")).to_be_visible()
+
+
+def message(panel: Any, slot: str = "main") -> Any:
+    """The message slot (errors and results) next to the controls of ``slot``."""
+    return panel.locator(f"[data-djtt-msg={slot}]")
+
+
 def row(panel: Any, seq: int) -> Any:
     """The timeline row of event ``seq``."""
     return panel.locator(f"[data-tt-seq='{seq}']")

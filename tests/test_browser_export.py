@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_steps import open_time_travel, wait_for_live_view
+from tests.browser_steps import open_time_travel, open_tools, wait_for_live_view
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def test_export_as_test_and_json_then_import(page, live_server_url, tmp_path):
     panel = open_time_travel(page)
     expect(panel.locator("[data-tt-event]")).to_have_count(2)
 
+    open_tools(panel)
     with page.expect_download() as as_test:
         panel.get_by_role("link", name="Export as test").click()
     test_file = tmp_path / as_test.value.suggested_filename

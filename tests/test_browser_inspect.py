@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_steps import click_increment, open_time_travel, row, wait_for_live_view
+from tests.browser_steps import (
+    click_increment,
+    open_time_travel,
+    open_tools,
+    row,
+    wait_for_live_view,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,15 +62,15 @@ def test_search_filter_and_persistence(page, live_server_url):
     expect(panel.get_by_label("Search")).to_have_value("amount")
     expect(panel.locator("[data-tt-event]")).to_have_count(2)
 
-    panel.get_by_role("button", name="Clear").click()
+    panel.get_by_role("button", name="Clear", exact=True).click()
     expect(panel.locator("[data-tt-event]")).to_have_count(4)
     panel.get_by_label("Event", exact=True).fill("incr")
     expect(panel.locator("[data-tt-event]")).to_have_count(2)
     expect(panel.locator("[data-tt-event=add]")).to_have_count(0)
-    panel.get_by_role("button", name="Clear").click()
+    panel.get_by_role("button", name="Clear", exact=True).click()
     panel.get_by_label("Errors only").check()
     expect(panel.locator("[data-tt-event]")).to_have_count(0)
-    panel.get_by_role("button", name="Clear").click()
+    panel.get_by_role("button", name="Clear", exact=True).click()
 
 
 def test_compare_two_events(page, live_server_url):
@@ -73,6 +79,7 @@ def test_compare_two_events(page, live_server_url):
     click_increment(page, 3)
 
     panel = open_time_travel(page)
+    open_tools(panel)
     panel.get_by_label("Compare after #").fill("1")
     panel.get_by_label("with after #").fill("3")
     panel.get_by_role("button", name="Compare", exact=True).click()

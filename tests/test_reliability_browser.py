@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_steps import open_time_travel, row, wait_for_live_view
+from tests.browser_steps import message, open_time_travel, row, wait_for_live_view
 from tests.conftest import DEMO_MANAGE, REPO_ROOT, _demo_env, _free_port
 
 pytestmark = pytest.mark.browser
@@ -107,14 +107,15 @@ def test_server_restart_while_the_panel_is_open(page, demo_server):
     panel = open_time_travel(page)
     expect(row(panel, 1)).to_be_visible()
     status = panel.get_by_role("status")
+    problem = message(panel)
     old_session = page.evaluate("() => window.djust.liveViewInstance.sessionId")
 
     demo_server.stop()
 
     # The next poll (every 1.5 s) finds nobody there.
-    expect(status).to_contain_text(NOT_ANSWERING, timeout=10_000)
+    expect(problem).to_contain_text(NOT_ANSWERING, timeout=10_000)
     row(panel, 1).get_by_role("button", name="Restore before").click()
-    expect(status).to_contain_text(NOT_CONNECTED)
+    expect(problem).to_contain_text(NOT_CONNECTED)
     expect(page.locator("#count")).to_have_text("1")  # nothing was restored
 
     demo_server.start()

@@ -5,11 +5,13 @@
 // listens to djust's and the toolbar's events. State lives in module scope so
 // the toolbar may replace the panel's DOM (UPDATE_ON_FETCH) at any time.
 
+import { initDock } from "./dock.js";
+
 const PANEL_ID = "TimeTravelPanel";
-const DOCK_KEY = "djtt.dockHeight";
 const FILTERS_KEY = "djtt.filters";
 const FILTER_NAMES = ["event", "key", "q", "errors"];
-const MIN_DOCK = 120;
+const SERVER_DOWN = "The server did not answer. Is it still running? Reload the page once it is back.";
+const ANNOUNCE_MS = 1000; // at most one "new events" announcement a second
 
 const state = {
     sessionId: null,
@@ -25,6 +27,17 @@ const state = {
     listening: false,
     filters: loadFilters(),
     filterTimer: null,
+    generation: 0, // bumped when the filters change: older answers are dropped
+    total: 0, // events held by the view, whatever the filters
+    reconnected: false, // a new view instance replaced the one whose rows were shown
+    messages: {}, // slot -> {text, kind}: errors and results, kept until dismissed
+    pollFailed: false, // the main message is the poll's own "server down"
+    selected: null, // seq of the row whose detail is open
+    primed: false, // the list has had its first answer: later rows are new events
+    unannounced: 0, // new rows not yet announced to screen readers
+    newestUnannounced: null,
+    announceTimer: null,
+    toolsOpen: false, // compare, export and import are folded away until asked for
 };
 
 function loadFilters() {
@@ -86,11 +99,50 @@ function say(message) {
     if (status) status.textContent = message;
 }
 
+// Errors and results, apart from the live/viewing status: each sits next to the
+// control that caused it and stays until dismissed or that control is used again.
+function report(slot, text, kind = "error") {
+    state.messages[slot] = text ? { text, kind } : null;
+    if (slot === "main") state.pollFailed = false;
+    const root = panelRoot();
+    if (root) renderMessage(root, slot);
+}
+
+function renderMessage(root, slot) {
+    const box = root.querySelector(`[data-djtt-msg="${slot}"]`);
+    if (!box) return;
+    const message = state.messages[slot];
+    if (!message) {
+        box.replaceChildren();
+        delete box.dataset.kind;
+        return;
+    }
+    const text = document.createElement("span");
+    text.className = "djtt-msg-text";
+    text.textContent = message.text;
+    const dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.dataset.djttDismiss = slot;
+    dismiss.textContent = "Dismiss";
+    box.dataset.kind = message.kind;
+    box.replaceChildren(text, dismiss);
+}
+
+function onDismissClick(event) {
+    const button = event.target.closest("[data-djtt-dismiss]");
+    if (button) report(button.dataset.djttDismiss, null);
+}
+
 function rowsList(root) {
     return root.querySelector("[data-djtt-rows]");
 }
 
 function resetTimeline(root, sessionId) {
+    // A second session on the same page is a new view instance: its history starts empty.
+    state.reconnected = state.sessionId !== null;
+    state.generation += 1;
+    state.primed = false;
+    state.selected = null;
     state.sessionId = sessionId;
     state.lastSeq = 0;
     state.headSeq = 1;
@@ -126,14 +178,19 @@ function applyFragment(root, fragment) {
     const message = fragment.querySelector("[data-djtt-message]");
     if (fragment.dataset.disabled) {
         say(message ? message.textContent : "Time travel is off for this view.");
+        root.dataset.idle = "1";
         return;
     }
+    delete root.dataset.idle;
     state.headSeq = Number(fragment.dataset.headSeq);
+    state.total = Number(fragment.dataset.length) || 0;
     const list = rowsList(root);
     const fresh = fragment.querySelector("[data-djtt-new-rows]");
     const known = new Set([...list.children].map((row) => row.dataset.ttSeq));
     const incoming = [...fresh.children].filter((row) => !known.has(row.dataset.ttSeq));
     list.prepend(...incoming);
+    if (state.primed) queueAnnouncement(incoming);
+    state.primed = true;
     for (const row of [...list.children]) {
         const index = Number(row.dataset.ttSeq) - state.headSeq;
         if (index < 0) row.remove();
@@ -144,15 +201,72 @@ function applyFragment(root, fragment) {
         state.viewing = null; // the newest after-state is the live state
     }
     markViewing(root);
-    if (message) say(message.textContent);
-    else if (!state.pendingJump) say(statusLine());
+    keepOneTabStop(root);
+    showEmptyState(root);
+    if (!state.pendingJump) say(statusLine());
+}
+
+// What the list says when it has no row: no event yet, none matching, or a new view.
+function showEmptyState(root) {
+    const box = root.querySelector("[data-djtt-empty]");
+    if (!box) return;
+    if (rowsList(root).children.length) {
+        box.hidden = true;
+        box.replaceChildren();
+        return;
+    }
+    const filtered = FILTER_NAMES.some((name) => state.filters[name]);
+    if (filtered && state.total) {
+        const clear = document.createElement("button");
+        clear.type = "button";
+        clear.dataset.djttClearFilters = "";
+        clear.textContent = "Clear filters";
+        const plural = state.total === 1 ? "event matches" : "events match";
+        box.replaceChildren(`0 of ${state.total} ${plural}. `, clear);
+    } else if (state.reconnected) {
+        box.textContent =
+            "The page reconnected: a new view instance with an empty history; the earlier events are gone.";
+    } else {
+        box.textContent = "No events yet: interact with the page and they appear here.";
+    }
+    box.hidden = false;
+}
+
+function onClearFiltersClick(event) {
+    if (!event.target.closest("[data-djtt-clear-filters]")) return;
+    const root = panelRoot();
+    const form = root && root.querySelector("[data-djtt-filters]");
+    if (form) form.reset();
+}
+
+// New rows are announced politely, at most once a second, however fast they come.
+function queueAnnouncement(incoming) {
+    if (!incoming.length) return;
+    state.unannounced = (state.unannounced || 0) + incoming.length;
+    state.newestUnannounced = incoming[0].dataset.ttSeq;
+    if (state.announceTimer) return;
+    state.announceTimer = window.setTimeout(() => {
+        state.announceTimer = null;
+        const root = panelRoot();
+        const region = root && root.querySelector("[data-djtt-announce]");
+        const count = state.unannounced;
+        state.unannounced = 0;
+        if (!region || !count) return;
+        region.textContent =
+            count === 1
+                ? `New event #${state.newestUnannounced}`
+                : `${count} new events, the newest #${state.newestUnannounced}`;
+    }, ANNOUNCE_MS);
 }
 
 function statusLine() {
     if (state.viewing) {
         return `Viewing #${state.viewing.seq} (${state.viewing.which}). New events continue from this state.`;
     }
-    return "Live: new events appear as they happen.";
+    const filtered = FILTER_NAMES.some((name) => state.filters[name]);
+    return filtered
+        ? "Live, filtered: matching new events appear as they happen."
+        : "Live: new events appear as they happen.";
 }
 
 async function refresh() {
@@ -164,6 +278,7 @@ async function refresh() {
     }
     const lv = liveView();
     if (!lv) {
+        root.dataset.idle = "1";
         say("This page has no djust client: add {% djust_client_config %} to the template and render the view as a LiveView.");
         return;
     }
@@ -180,17 +295,20 @@ async function refresh() {
         if (state.filters[name]) url.searchParams.set(name, state.filters[name]);
     }
     state.refreshing = true;
+    const generation = state.generation;
     try {
         const response = await fetch(url, { credentials: "same-origin" });
         const body = await response.text();
+        if (generation !== state.generation) return; // it answers older filters
         if (!response.ok) {
-            say(body || `The panel request failed (${response.status}).`);
+            pollFailed(body || `The panel request failed (${response.status}).`);
             return;
         }
+        if (state.pollFailed) report("main", null);
         const fragment = parseFragment(body);
         if (fragment && state.sessionId === lv.sessionId) applyFragment(root, fragment);
     } catch (error) {
-        say("The server did not answer. Is it still running? Reload the page once it is back.");
+        pollFailed(SERVER_DOWN);
     } finally {
         state.refreshing = false;
         if (state.again) {
@@ -200,11 +318,27 @@ async function refresh() {
     }
 }
 
+// The poll's own trouble shows in the main message slot until a poll succeeds again.
+function pollFailed(text) {
+    if (state.messages.main && !state.pollFailed) return; // the user's own message stays
+    report("main", text);
+    state.pollFailed = true;
+}
+
+// fetch(), with "Failed to fetch" said in words.
+async function panelFetch(url, options) {
+    try {
+        return await fetch(url, { credentials: "same-origin", ...options });
+    } catch (error) {
+        throw new Error(SERVER_DOWN);
+    }
+}
+
 async function locate(root, seq) {
     const url = new URL(root.dataset.locateUrl, window.location.href);
     url.searchParams.set("session", state.sessionId);
     url.searchParams.set("seq", String(seq));
-    const response = await fetch(url, { credentials: "same-origin" });
+    const response = await panelFetch(url);
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.error || `The panel request failed (${response.status}).`);
     return body.index;
@@ -220,7 +354,7 @@ function endpointUrl(root, name, params) {
 }
 
 async function fetchFragment(url) {
-    const response = await fetch(url, { credentials: "same-origin" });
+    const response = await panelFetch(url);
     const body = await response.text();
     if (!response.ok) throw new Error(body || `The panel request failed (${response.status}).`);
     const template = document.createElement("template");
@@ -277,7 +411,7 @@ async function onMoreClick(event) {
         const items = fragment.querySelector(".djtt-tree");
         button.closest("li").replaceWith(...(items ? items.children : []));
     } catch (error) {
-        say(error.message);
+        report("main", error.message);
     }
 }
 
@@ -308,10 +442,13 @@ function applyFilters(filters) {
     state.filters = filters;
     saveFilters();
     showImport();
-    if (!root) return;
-    // Different filters select different rows: start the list again.
-    rowsList(root).replaceChildren();
+    // Different filters select different rows: start the list again, and drop
+    // any answer still on its way for the old filters.
+    state.generation += 1;
+    state.primed = false;
     state.lastSeq = 0;
+    if (!root) return;
+    rowsList(root).replaceChildren();
     refresh();
 }
 
@@ -334,6 +471,7 @@ async function onCompareSubmit(event) {
     if (!form || !root) return;
     event.preventDefault();
     const result = root.querySelector("[data-djtt-compare-result]");
+    report("compare", null);
     const url = endpointUrl(root, "diffUrl", {
         seq: form.elements.namedItem("seq").value,
         against: form.elements.namedItem("against").value,
@@ -342,7 +480,7 @@ async function onCompareSubmit(event) {
         result.replaceChildren(await fetchFragment(url));
     } catch (error) {
         result.replaceChildren();
-        say(error.message);
+        report("compare", error.message);
     }
 }
 
@@ -428,6 +566,7 @@ async function onReplaySubmit(event) {
         error.textContent = "The LiveView socket is not connected: reload the page to start a new session.";
         return;
     }
+    report("main", null);
     try {
         const index = await locate(root, seq);
         state.pendingReplay = form;
@@ -438,20 +577,43 @@ async function onReplaySubmit(event) {
     }
 }
 
-function onExportClick(event) {
+// Downloads through fetch, so that a refusal shows its reason beside the links.
+async function onExportClick(event) {
     const link = event.target.closest("[data-djtt-export]");
     const root = panelRoot();
     if (!link || !root) return;
+    event.preventDefault();
+    report("export", null);
     if (!state.sessionId) {
-        event.preventDefault();
-        say("The LiveView socket has not connected yet: nothing to export.");
+        report("export", "The LiveView socket has not connected yet: nothing to export.");
         return;
     }
     const form = link.closest("form");
     const params = { format: link.dataset.djttExport };
     for (const name of ["from", "to"]) params[name] = form.elements.namedItem(name).value;
     for (const name of FILTER_NAMES) params[name] = state.filters[name];
-    link.href = endpointUrl(root, "exportUrl", params).toString();
+    if (params.from && params.to && Number(params.to) < Number(params.from)) {
+        report("export", `Nothing to export: the range is reversed (#${params.from} comes after #${params.to}).`);
+        return;
+    }
+    try {
+        const response = await panelFetch(endpointUrl(root, "exportUrl", params));
+        if (!response.ok) {
+            const reason = (await response.text()) || `the server answered ${response.status}`;
+            report("export", `Nothing was exported: ${reason}`);
+            return;
+        }
+        const disposition = response.headers.get("Content-Disposition") || "";
+        const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || "timeline";
+        const href = URL.createObjectURL(await response.blob());
+        const download = document.createElement("a");
+        download.href = href;
+        download.download = name;
+        download.click();
+        window.setTimeout(() => URL.revokeObjectURL(href), 10_000);
+    } catch (error) {
+        report("export", `Nothing was exported: ${error.message}`);
+    }
 }
 
 function csrfToken() {
@@ -473,9 +635,8 @@ async function showImport() {
     const url = endpointUrl(root, "importUrl", params);
     if (!state.sessionId) url.searchParams.delete("session");
     try {
-        const response = await fetch(url, {
+        const response = await panelFetch(url, {
             method: "POST",
-            credentials: "same-origin",
             headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
             body: state.importedFile,
         });
@@ -485,16 +646,16 @@ async function showImport() {
         const template = document.createElement("template");
         template.innerHTML = body;
         result.replaceChildren(template.content);
-        say("Showing the imported timeline below the filters.");
     } catch (error) {
         result.replaceChildren();
-        say(error.message);
+        report("export", error.message);
     }
 }
 
 async function onImportChange(event) {
     const input = event.target.closest && event.target.closest("[data-djtt-import]");
     if (!input || !input.files || !input.files.length) return;
+    report("export", null);
     state.importedFile = await input.files[0].text();
     input.value = "";
     showImport();
@@ -511,24 +672,109 @@ function rowsOf(root) {
     return [...rowsList(root).querySelectorAll(":scope > [data-tt-seq]")];
 }
 
+// The list is one Tab stop: the active row (and its own buttons) can be tabbed to,
+// the arrow keys move between rows.
+function setActiveRow(root, active) {
+    for (const row of rowsOf(root)) {
+        const index = row === active ? 0 : -1;
+        row.tabIndex = index;
+        for (const control of row.querySelectorAll(":scope > .djtt-row-main button, :scope > details > summary")) {
+            control.tabIndex = index;
+        }
+    }
+}
+
+function keepOneTabStop(root) {
+    const rows = rowsOf(root);
+    if (!rows.length || rows.some((row) => row.tabIndex === 0)) return;
+    const selected = rows.find((row) => Number(row.dataset.ttSeq) === state.selected);
+    setActiveRow(root, selected || rows[0]);
+}
+
+function onRowFocus(event) {
+    const root = panelRoot();
+    const row = event.target.closest && event.target.closest("[data-tt-seq]");
+    if (root && row && row.parentElement === rowsList(root) && row.tabIndex !== 0) setActiveRow(root, row);
+}
+
+// One row is selected at a time: its detail (diff, state, params, SQL) is open,
+// loaded on demand, beside the list at wide widths and below its row otherwise.
+function selectRow(root, row) {
+    const details = row.querySelector(":scope > details[data-djtt-diff]");
+    if (!details) return;
+    state.selected = Number(row.dataset.ttSeq);
+    details.open = true;
+}
+
+function onDiffToggle(event) {
+    const details = event.target;
+    const root = panelRoot();
+    if (!root || !(details instanceof HTMLDetailsElement) || !details.matches("[data-djtt-diff]")) return;
+    const row = details.closest("[data-tt-seq]");
+    if (!row || row.parentElement !== rowsList(root)) return;
+    if (details.open) {
+        state.selected = Number(row.dataset.ttSeq);
+        for (const other of rowsList(root).querySelectorAll(":scope > li > details[data-djtt-diff][open]")) {
+            if (other !== details) other.open = false;
+        }
+    } else if (state.selected === Number(row.dataset.ttSeq)) {
+        state.selected = null;
+    }
+    for (const item of rowsOf(root)) item.classList.toggle("djtt-selected", Number(item.dataset.ttSeq) === state.selected);
+}
+
+function onRowClick(event) {
+    const root = panelRoot();
+    const main = event.target.closest(".djtt-row-main");
+    if (!root || !main || event.target.closest("button, a, input, textarea")) return;
+    const row = main.closest("[data-tt-seq]");
+    if (row && row.parentElement === rowsList(root)) selectRow(root, row);
+}
+
+function showTools(root, open) {
+    const tools = root.querySelector("[data-djtt-tools]");
+    const toggle = root.querySelector("[data-djtt-tools-toggle]");
+    state.toolsOpen = open;
+    if (tools) tools.hidden = !open;
+    if (toggle) toggle.setAttribute("aria-expanded", String(open));
+}
+
+function onToolsClick(event) {
+    const root = panelRoot();
+    if (root && event.target.closest("[data-djtt-tools-toggle]")) showTools(root, !state.toolsOpen);
+}
+
 function onKeyDown(event) {
     const root = panelRoot();
     const panel = root && root.closest(`#${PANEL_ID}`);
     if (!panel || !panel.contains(event.target)) return;
     if (event.target.closest("[data-djtt-imported]")) return; // imported rows cannot be restored
+    if (event.target.closest("[data-djtt-resize]")) return; // the dock's handle has its own keys
     const row = event.target.matches && event.target.matches("[data-tt-seq]") ? event.target : null;
     const rows = rowsOf(root);
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        const inField = event.target.closest("input, textarea, select, summary");
-        if (inField || !rows.length) return;
+    const moves = ["ArrowDown", "ArrowUp", "Home", "End"];
+    if (moves.includes(event.key)) {
+        const inField = event.target.closest("input, textarea, select, summary, [data-djtt-diff] > *");
+        if (inField || !rows.length || (!row && (event.key === "Home" || event.key === "End"))) return;
         event.preventDefault();
         const position = row ? rows.indexOf(row) : -1;
-        const next = event.key === "ArrowDown" ? Math.min(position + 1, rows.length - 1) : Math.max(position - 1, 0);
-        rows[next].focus();
+        const targets = {
+            ArrowDown: Math.min(position + 1, rows.length - 1),
+            ArrowUp: Math.max(position - 1, 0),
+            Home: 0,
+            End: rows.length - 1,
+        };
+        const next = rows[targets[event.key]];
+        setActiveRow(root, next);
+        next.focus();
+        if (state.selected !== null) selectRow(root, next); // the open detail follows
         return;
     }
     if (!row) return;
-    if (event.key === "Enter") {
+    if (event.key === " ") {
+        event.preventDefault();
+        selectRow(root, row);
+    } else if (event.key === "Enter") {
         event.preventDefault();
         restore(Number(row.dataset.ttSeq), event.shiftKey ? "before" : "after");
     } else if (event.key === "Escape") {
@@ -548,12 +794,13 @@ async function jump(seq, which, label, frameFor) {
     const root = panelRoot();
     const lv = liveView();
     if (!root) return;
+    report("main", null);
     if (usesSse(lv)) {
-        say("This page uses djust's SSE fallback: djust accepts time-travel jumps only over the WebSocket.");
+        report("main", "This page uses djust's SSE fallback: djust accepts time-travel jumps only over the WebSocket.");
         return;
     }
     if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
-        say("The LiveView socket is not connected: reload the page to start a new session.");
+        report("main", "The LiveView socket is not connected: reload the page to start a new session.");
         return;
     }
     try {
@@ -563,7 +810,7 @@ async function jump(seq, which, label, frameFor) {
         lv.sendMessage(frameFor(index));
     } catch (error) {
         state.pendingJump = null;
-        say(error.message);
+        report("main", error.message);
     }
 }
 
@@ -577,7 +824,7 @@ function onRestoreClick(event) {
 function onLiveClick(event) {
     if (!event.target.closest("[data-djtt-live]")) return;
     if (state.lastSeq < state.headSeq) {
-        say("No events yet: the page is live.");
+        report("main", "No events yet: the page is live.", "result");
         return;
     }
     restore(state.lastSeq, "after");
@@ -590,7 +837,7 @@ function onTimeTravelState(event) {
         state.pendingReplay = null;
         toggleReplayForm(form.closest("[data-tt-seq]"), false);
         state.viewing = null;
-        say(`Replayed on branch ${frame.branch_id}. The new event is at the top.`);
+        report("main", `Replayed on branch ${frame.branch_id}. The new event is at the top.`, "result");
         refresh();
         return;
     }
@@ -617,52 +864,13 @@ function onDjustError(event) {
         state.pendingReplay = null;
         const error = form.querySelector("[data-djtt-replay-error]");
         if (error) error.textContent = `djust refused the replay: ${message}`;
-        say(`djust refused the replay: ${message}`);
+        report("main", `djust refused the replay: ${message}`);
         return;
     }
     if (!state.pendingJump) return;
     state.pendingJump = null;
-    say(`djust refused the restore: ${message}`);
-}
-
-function startResize(event) {
-    const handle = event.target.closest("[data-djtt-resize]");
-    if (!handle) return;
-    const panel = handle.closest(`#${PANEL_ID}`);
-    if (!panel) return;
-    event.preventDefault();
-    const startY = event.clientY;
-    const startHeight = panel.getBoundingClientRect().height;
-    const move = (moveEvent) => setDockHeight(panel, startHeight + (startY - moveEvent.clientY));
-    const stop = () => {
-        window.removeEventListener("pointermove", move);
-        window.removeEventListener("pointerup", stop);
-        try {
-            localStorage.setItem(DOCK_KEY, String(Math.round(panel.getBoundingClientRect().height)));
-        } catch (error) {
-            // Storage may be unavailable (private mode); the size just is not kept.
-        }
-    };
-    window.addEventListener("pointermove", move);
-    window.addEventListener("pointerup", stop);
-}
-
-function setDockHeight(panel, height) {
-    const max = Math.max(MIN_DOCK, window.innerHeight - 60);
-    const clamped = Math.min(Math.max(height, MIN_DOCK), max);
-    panel.style.setProperty("--djtt-dock-height", `${clamped}px`);
-}
-
-function restoreDockHeight() {
-    const djDebug = toolbar();
-    const panel = djDebug && djDebug.querySelector(`#${PANEL_ID}`);
-    let saved = null;
-    try {
-        saved = Number(localStorage.getItem(DOCK_KEY));
-    } catch (error) {
-        saved = null;
-    }
-    if (panel && saved) setDockHeight(panel, saved);
+    report("main", `djust refused the restore: ${message}`);
+    say(statusLine());
 }
 
 function schedulePolling(root) {
@@ -679,10 +887,15 @@ function listenOnce() {
     state.listening = true;
     djDebug.addEventListener("click", onRestoreClick);
     djDebug.addEventListener("click", onLiveClick);
-    djDebug.addEventListener("pointerdown", startResize);
     djDebug.addEventListener("click", onMoreClick);
     djDebug.addEventListener("click", onComponentRestoreClick);
     djDebug.addEventListener("toggle", onToggle, true);
+    djDebug.addEventListener("toggle", onDiffToggle, true);
+    djDebug.addEventListener("focusin", onRowFocus);
+    djDebug.addEventListener("click", onRowClick);
+    djDebug.addEventListener("click", onToolsClick);
+    djDebug.addEventListener("click", onDismissClick);
+    djDebug.addEventListener("click", onClearFiltersClick);
     djDebug.addEventListener("input", onFilterInput);
     djDebug.addEventListener("reset", onFilterReset);
     djDebug.addEventListener("submit", onCompareSubmit);
@@ -705,8 +918,10 @@ function init() {
     listenOnce();
     const root = panelRoot();
     if (!root) return;
-    restoreDockHeight();
+    initDock(toolbar(), PANEL_ID);
     fillFilters(root);
+    for (const slot of Object.keys(state.messages)) renderMessage(root, slot);
+    showTools(root, state.toolsOpen);
     // The server's first message stands when it already says why nothing can show.
     // The panel's stats may describe a later fetch (UPDATE_ON_FETCH), not this page,
     // so a djust client on the page always gets asked about.
