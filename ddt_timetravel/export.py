@@ -3,6 +3,10 @@
 Masking applies exactly as on screen: a masked value is the marker string
 ``"•••• masked"``. Decimals that djust tagged for restoring are written as
 their digit strings; every other value is the JSON djust recorded.
+
+Format 2 adds each event's ``cost``: handler and render time, patch and state
+bytes, and its queries with params (masked), time and source line; the numbers
+are null (and ``queries`` is null) where the event's turn was not measured.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from typing import Any
 
 from djust.serialization import decimal_tags_to_strings
 
+from .cost import event_cost
 from .history import Entry
 from .masking import MASKED, Masker
 
-FORMAT = "ddt-timetravel/1"
+FORMAT = "ddt-timetravel/2"
+#: Every format this version opens: format 1 has no ``cost``.
+READABLE_FORMATS = ("ddt-timetravel/1", FORMAT)
 
 
 def package_version(name: str) -> str:
@@ -43,8 +50,33 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds")
 
 
+def cost_record(snapshot: Any, masker: Masker) -> dict[str, Any]:
+    """What one event cost, as exported: the numbers its turn measured."""
+    cost = event_cost(snapshot, masker)
+    queries = None
+    if cost.measured:
+        queries = [
+            {
+                "sql": query.sql,
+                "params": _plain(list(query.params)),
+                "ms": round(query.duration_ms, 3),
+                "source": query.source,
+                "template": query.template,
+                "phase": query.phase,
+            }
+            for query in cost.queries
+        ]
+    return {
+        "handler_ms": cost.handler_ms,
+        "render_ms": cost.render_ms,
+        "patch_bytes": cost.patch_bytes,
+        "state_bytes": cost.state_bytes,
+        "queries": queries,
+    }
+
+
 def event_record(entry: Entry, masker: Masker) -> dict[str, Any]:
-    """One event as exported: name, params, ref, time, error, both states."""
+    """One event as exported: name, params, ref, time, error, both states, cost."""
     snapshot = entry.snapshot
 
     def shown(value: Any) -> Any:
@@ -60,6 +92,7 @@ def event_record(entry: Entry, masker: Masker) -> dict[str, Any]:
         "error": snapshot.error,
         "state_before": shown(snapshot.state_before),
         "state_after": shown(snapshot.state_after),
+        "cost": cost_record(snapshot, masker),
     }
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from djust.time_travel import EventSnapshot
 
-from .export import FORMAT
+from . import turns
+from .export import READABLE_FORMATS
 from .history import Entry
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -60,7 +61,55 @@ def _event(raw: Any, position: int) -> Entry:
         state_after=raw.get("state_after") or {},
         error=str(error) if error is not None else None,
     )
+    measured = _cost(raw.get("cost"), where)
+    if measured is not None:
+        # Held as long as the snapshot: the rows of this import show it.
+        turns.keep_for_snapshot(snapshot, measured)
     return Entry(seq=seq, index=position, snapshot=snapshot)
+
+
+def _number(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
+def _cost(raw: Any, where: str) -> turns.TurnCost | None:
+    """An exported ``cost`` as the turn it describes; None when it was not measured."""
+    if raw is None:
+        return None
+    _require(isinstance(raw, dict), f"{where}: 'cost' must be an object.")
+    for key in ("handler_ms", "render_ms", "patch_bytes"):
+        value = raw.get(key)
+        _require(value is None or _number(value), f"{where}: cost '{key}' must be a number.")
+    queries = raw.get("queries")
+    if queries is None:
+        return None
+    _require(isinstance(queries, list), f"{where}: cost 'queries' must be a list.")
+    return turns.TurnCost(
+        kind="imported",
+        handler_ms=raw.get("handler_ms"),
+        render_ms=raw.get("render_ms"),
+        patch_bytes=raw.get("patch_bytes"),
+        queries=tuple(_query(query, where) for query in queries),
+    )
+
+
+def _query(raw: Any, where: str) -> turns.TurnQuery:
+    _require(isinstance(raw, dict), f"{where}: each cost query must be an object.")
+    sql, params, ms = raw.get("sql"), raw.get("params", []), raw.get("ms")
+    _require(isinstance(sql, str), f"{where}: a cost query has no 'sql'.")
+    _require(isinstance(params, list), f"{where}: a cost query's 'params' must be a list.")
+    _require(_number(ms), f"{where}: a cost query's 'ms' must be a number.")
+    texts = [raw.get(key, "") for key in ("source", "template", "phase")]
+    _require(all(isinstance(text, str) for text in texts), f"{where}: a cost query is malformed.")
+    source, template, phase = texts
+    return turns.TurnQuery(
+        sql=sql, params=tuple(params), ms=float(ms), source=source, template=template, phase=phase
+    )
 
 
 def load(data: bytes, expected_view: str | None) -> tuple[dict[str, Any], list[Entry]]:
@@ -73,8 +122,9 @@ def load(data: bytes, expected_view: str | None) -> tuple[dict[str, Any], list[E
     _require(isinstance(document, dict), "The file is not a ddt-timetravel export.")
     found = document.get("format")
     _require(
-        found == FORMAT,
-        f"The file's format is {found!r}; this panel opens {FORMAT!r} exports only.",
+        found in READABLE_FORMATS,
+        f"The file's format is {found!r}; this panel opens "
+        f"{' and '.join(map(repr, READABLE_FORMATS))} exports only.",
     )
     view = document.get("view")
     _require(isinstance(view, str), "The file does not name its view.")

@@ -394,7 +394,8 @@ def _import_view(request: HttpRequest) -> HttpResponse:
             continue
         raw = inspection.raw_diff(snapshot.state_before, snapshot.state_after)
         view = inspection.build_view(raw, snapshot.state_before, snapshot.state_after, masker)
-        items.append((dataclasses.replace(row, found_in=found), view))
+        row = dataclasses.replace(row, found_in=found, cost=event_cost(snapshot, masker))
+        items.append((row, view))
     context = {"header": header, "items": items, "filters": filters, "total": len(entries)}
     return render(request, "ddt_timetravel/imported.html", context)
 

@@ -216,7 +216,8 @@ async def test_a_restore_reports_its_re_render_cost_in_the_state_frame(live_sock
     assert kept is not None and kept.kind == "restore"
     assert cost["render_ms"] == kept.render_ms and cost["render_ms"] > 0
     assert cost["patch_bytes"] == kept.patch_bytes and cost["patch_bytes"] > 0
-    assert cost["queries"] == len(kept.queries)
+    assert cost["queries"] == len(kept.queries) == 5  # page 1 again, one author per book
+    assert {query.phase for query in kept.queries} == {"render"}
     # The restore is no event: the event's own row keeps its own cost.
     response = await panel_get(live_socket, "timeline")
     assert row_of(response, 1)[0]["data-djtt-queries"] == "5"

@@ -67,7 +67,7 @@ async def test_json_export_is_masked_and_complete(live_socket):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     document = json.loads(response.content)
-    assert document["format"] == "ddt-timetravel/1"
+    assert document["format"] == "ddt-timetravel/2"
     assert document["view"] == "demo_app.views.ProfileView"
     assert document["versions"]["djust"] != "unknown"
     [event] = document["events"]
@@ -121,7 +121,7 @@ async def test_import_shows_rows_read_only_and_checks_the_file(live_socket):
     other_view = exported.replace(b"demo_app.views.CounterView", b"demo_app.views.TodosView")
     for body, message in [
         (b"not json", "The file is not JSON"),
-        (exported.replace(b"ddt-timetravel/1", b"ddt-timetravel/9"), "this panel opens"),
+        (exported.replace(b"ddt-timetravel/2", b"ddt-timetravel/9"), "this panel opens"),
         (other_view, "was captured on demo_app.views.TodosView"),
     ]:
         response = await client.post(url, body, content_type="application/json", headers=headers)
@@ -188,3 +188,52 @@ async def test_masked_values_are_left_out_of_the_exported_test(live_socket):
     assert "pw-secret-99" not in source and "tok-77" not in source
     assert "Masked (secrets never leave the server), not asserted: password, api_token" in source
     assert "Masked in the recording, so not sent: password, api_token" in source
+
+
+async def test_json_export_carries_each_events_cost(live_socket):
+    await live_socket.mount("demo_app.books.BooksView", "/books/")
+    await live_socket.event("next_page")
+    await live_socket.event("fix_queries")
+
+    document = json.loads((await export(live_socket, format="json")).content)
+
+    slow, fixed = (event["cost"] for event in document["events"])
+    assert set(slow) == {"handler_ms", "render_ms", "patch_bytes", "state_bytes", "queries"}
+    assert slow["handler_ms"] > 0 and slow["render_ms"] > 0 and slow["patch_bytes"] > 0
+    assert slow["state_bytes"] == len(json.dumps(document["events"][0]["state_after"]))
+    assert len(slow["queries"]) == 5 and len(fixed["queries"]) == 1
+    first, author = slow["queries"][0], slow["queries"][1]
+    assert first["sql"].startswith("SELECT") and first["ms"] >= 0
+    assert author["params"] and author["source"].endswith("in byline")
+    assert author["template"] == "demo_app/books.html:15 (object_list)"
+
+
+async def test_import_shows_costs_and_opens_format_1_files(live_socket):
+    await live_socket.mount("demo_app.views.LibraryView", "/library/")
+    await live_socket.event("load_slow")
+    exported = (await export(live_socket, format="json")).content
+    client = client_for(live_socket)
+    client.cookies["csrftoken"] = "a" * 32
+    headers = {"X-CSRFToken": "a" * 32}
+    url = reverse("djdt:ddt_timetravel_import") + f"?session={live_socket.session_id}"
+
+    opened = await client.post(url, exported, content_type="application/json", headers=headers)
+    assert opened.status_code == 200, opened.text
+    assert 'data-djtt-queries="11"' in opened.text and "10 repeated (likely N+1)" in opened.text
+
+    old = json.loads(exported)
+    old["format"] = "ddt-timetravel/1"
+    for event in old["events"]:
+        del event["cost"]
+    body = json.dumps(old).encode()
+    opened_old = await client.post(url, body, content_type="application/json", headers=headers)
+    assert opened_old.status_code == 200, opened_old.text
+    assert 'data-tt-event="load_slow"' in opened_old.text
+    assert "data-djtt-queries" not in opened_old.text  # no numbers, rather than zero
+
+    broken = json.loads(exported)
+    broken["events"][0]["cost"]["queries"] = [{"sql": 1}]
+    bad = await client.post(
+        url, json.dumps(broken).encode(), content_type="application/json", headers=headers
+    )
+    assert bad.status_code == 400 and "cost query" in bad.text
