@@ -30,3 +30,28 @@ def test_query_counts_and_n_plus_one_are_shown(page, live_server_url):
     slow.locator("summary", has_text="SQL queries").click()
     expect(slow.locator(".djtt-sql")).to_have_count(11)
     expect(slow.locator("[data-djtt-query-list]")).to_contain_text("in load_slow")
+
+
+def test_render_n_plus_one_and_restore_cost_on_the_books_page(page, live_server_url):
+    page.goto(f"{live_server_url}/books/")
+    wait_for_live_view(page)
+    page.get_by_role("button", name="Next page").click()
+    expect(page.locator("#books-page")).to_have_text("Page 2")
+    page.get_by_role("button", name="Fix it (select_related)").click()
+    expect(page.locator("#books-page")).to_contain_text("select_related")
+
+    panel = open_time_travel(page)
+    slow, fixed = row(panel, 1), row(panel, 2)
+    expect(slow.locator("[data-djtt-cost]")).to_contain_text("5 queries")
+    expect(slow.locator("[data-djtt-cost]")).to_contain_text("(5 in render)")
+    expect(slow.locator("[data-djtt-cost]")).to_contain_text("4× the same query")
+    expect(slow.locator("[data-djtt-cost]")).to_contain_text("render ")
+    expect(fixed.locator("[data-djtt-cost]")).to_contain_text("1 query")
+    expect(fixed.locator(".djtt-n-plus-one")).to_have_count(0)
+
+    slow.get_by_role("button", name="Restore before").click()
+    expect(page.locator("#books-page")).to_have_text("Page 1")
+    status = panel.get_by_role("status")
+    expect(status).to_contain_text("Viewing #1 (before)")
+    expect(status).to_contain_text("The restore re-rendered in")
+    expect(status).to_contain_text("with 5 queries")

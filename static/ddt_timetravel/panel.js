@@ -38,6 +38,7 @@ const state = {
     newestUnannounced: null,
     announceTimer: null,
     toolsOpen: false, // compare, export and import are folded away until asked for
+    restoreCost: "", // what the last restore's re-render cost, said after the status
 };
 
 function loadFilters() {
@@ -261,12 +262,21 @@ function queueAnnouncement(incoming) {
 
 function statusLine() {
     if (state.viewing) {
-        return `Viewing #${state.viewing.seq} (${state.viewing.which}). New events continue from this state.`;
+        return `Viewing #${state.viewing.seq} (${state.viewing.which}). New events continue from this state.${state.restoreCost}`;
     }
     const filtered = FILTER_NAMES.some((name) => state.filters[name]);
-    return filtered
+    const live = filtered
         ? "Live, filtered: matching new events appear as they happen."
         : "Live: new events appear as they happen.";
+    return live + state.restoreCost;
+}
+
+function restoreCostText(cost) {
+    // Measured by the server in the restore's own turn; nothing when it was not.
+    if (!cost || typeof cost.render_ms !== "number") return "";
+    const queries = Number(cost.queries) || 0;
+    const patch = typeof cost.patch_bytes === "number" ? `, a ${cost.patch_bytes} B patch` : "";
+    return ` The restore re-rendered in ${cost.render_ms.toFixed(1)} ms with ${queries} quer${queries === 1 ? "y" : "ies"}${patch}.`;
 }
 
 async function refresh() {
@@ -837,6 +847,7 @@ function onTimeTravelState(event) {
         state.pendingReplay = null;
         toggleReplayForm(form.closest("[data-tt-seq]"), false);
         state.viewing = null;
+        state.restoreCost = "";
         report("main", `Replayed on branch ${frame.branch_id}. The new event is at the top.`, "result");
         refresh();
         return;
@@ -845,6 +856,7 @@ function onTimeTravelState(event) {
     const seq = pending && pending.index === frame.cursor ? pending.seq : state.headSeq + frame.cursor;
     state.pendingJump = null;
     state.viewing = seq === state.lastSeq && frame.which === "after" ? null : { seq, which: frame.which };
+    state.restoreCost = restoreCostText(frame.ddt_timetravel_cost);
     const root = panelRoot();
     if (root) markViewing(root);
     say(statusLine());
@@ -853,6 +865,7 @@ function onTimeTravelState(event) {
 
 function onTimeTravelEvent() {
     state.viewing = null;
+    state.restoreCost = "";
     refresh();
 }
 
