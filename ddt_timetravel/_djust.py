@@ -16,7 +16,8 @@ snapshot, the wrapper:
   ``event``, ``ref`` of the row), finds event ``seq`` by its stable number
   (:mod:`.history`), checks that it is the row's event and rewrites the
   position; if the event is gone or is another one, djust's error frame says so
-  and djust's handler is not called;
+  and djust's handler is not called. ``{"newest": true}`` on a jump ("Back to
+  live") names whichever event is newest when the frame is applied;
 * for any frame (djust's own panel's too), remembers which event it names, and
   when djust acknowledges with ``time_travel_state`` (built by
   ``_build_time_travel_state``, also wrapped) records what the page now shows
@@ -170,6 +171,15 @@ def _find(
     return window, entry
 
 
+def _newest(view: Any, buffer: Any) -> tuple[history.Window, history.Entry]:
+    """The newest event, for "Back to live": whichever it is when djust applies the frame."""
+    window = history.current_window(view, buffer)
+    snapshot = buffer.jump(window.length - 1) if window.length else None
+    if snapshot is None:
+        raise Refused("No event is recorded yet: the page is live; nothing was restored.")
+    return window, history.Entry(seq=window.last_seq, index=window.length - 1, snapshot=snapshot)
+
+
 def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
     """Check and resolve a frame before djust applies it; None leaves it all to djust.
 
@@ -181,12 +191,17 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
     view = getattr(consumer, "view_instance", None)
     buffer = history.time_travel_buffer(view) if view is not None else None
     if IDENTITY_KEY in data:
-        identity = Identity.parse(data[IDENTITY_KEY], kind.verb)
+        raw = data[IDENTITY_KEY]
+        newest = kind is JUMP and isinstance(raw, dict) and raw.get("newest") is True
+        identity = None if newest else Identity.parse(raw, kind.verb)
         if view is None:
             raise Refused(f"The page's view is gone: reload the page; nothing was {kind.verb}.")
         if buffer is None:
             raise Refused(f"Time travel is off for {dotted_path(view)}; nothing was {kind.verb}.")
-        window, entry = _find(view, buffer, identity, kind.verb)
+        if identity is None:
+            window, entry = _newest(view, buffer)
+        else:
+            window, entry = _find(view, buffer, identity, kind.verb)
         data[kind.index_key] = entry.index
         seq, snapshot = entry.seq, entry.snapshot
     else:

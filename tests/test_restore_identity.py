@@ -328,3 +328,35 @@ async def test_djust_refusal_after_a_good_identity_records_nothing(live_socket):
 
     assert "which must be 'before' or 'after'" in refusal["error"]
     assert header(await timeline(live_socket)) == "Live"
+
+
+async def test_back_to_live_restores_whichever_event_is_newest_when_applied(
+    live_socket, small_buffer
+):
+    await live_socket.mount(COUNTER, "/counter/")
+    await fill(live_socket, [1, 2])
+    await live_socket.send({"type": "time_travel_jump", "index": 0, "which": "before"})
+    await live_socket.receive_until("time_travel_state")
+    assert live_socket.view.count == 0
+
+    later = [event_frame("add", 10 + n, amount=100) for n in range(4)]
+    frame = {"type": "time_travel_jump", "index": 1, "which": "after"}
+    frame["ddt_event"] = {"newest": True}
+    frames = await send_behind_events(live_socket, later, frame)
+
+    ack = answer(frames)
+    assert ack["cursor"] == 4 and ack["ddt_event"]["seq"] == 6 and ack["ddt_event"]["live"]
+    assert live_socket.view.count == 400
+    assert header(await timeline(live_socket)) == "Live"
+
+
+async def test_back_to_live_without_events_says_the_page_is_live(live_socket):
+    await live_socket.mount(COUNTER, "/counter/")
+
+    frame = {"type": "time_travel_jump", "index": 0, "which": "after"}
+    frame["ddt_event"] = {"newest": True}
+    await live_socket.send(frame)
+
+    assert answer(await live_socket.receive_until("error"))["error"] == (
+        "No event is recorded yet: the page is live; nothing was restored."
+    )

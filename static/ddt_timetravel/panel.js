@@ -17,8 +17,9 @@ const state = {
     sessionId: null,
     lastSeq: 0,
     headSeq: 1,
-    viewing: null, // {seq, which} of the restored state the page shows
-    pendingJump: null, // {seq, which, index} sent, not yet acknowledged
+    viewing: null, // {seq, which, componentId} of the restored state the page shows
+    shownSerial: 0, // the server's count of restores and replays behind ``viewing``
+    pendingJump: null, // {seq, which} sent, not yet acknowledged
     pendingReplay: null, // the replay form whose frame was sent, not yet acknowledged
     importedFile: null, // text of an opened export, re-sent when filters change
     refreshing: false,
@@ -148,6 +149,7 @@ function resetTimeline(root, sessionId) {
     state.lastSeq = 0;
     state.headSeq = 1;
     state.viewing = null;
+    state.shownSerial = 0;
     state.pendingJump = null;
     rowsList(root).replaceChildren();
 }
@@ -158,13 +160,15 @@ function parseFragment(html) {
     return template.content.querySelector("[data-djtt-fragment]");
 }
 
+// Only a whole-view restore makes a row the page's state; a component restore does not.
 function markViewing(root) {
+    const whole = state.viewing && !state.viewing.componentId ? state.viewing : null;
     for (const row of rowsList(root).children) {
-        const current = state.viewing && Number(row.dataset.ttSeq) === state.viewing.seq;
+        const current = whole && Number(row.dataset.ttSeq) === whole.seq;
         row.classList.toggle("djdt-highlighted", Boolean(current));
         if (current) {
             row.setAttribute("aria-current", "true");
-            row.dataset.ttWhich = state.viewing.which;
+            row.dataset.ttWhich = whole.which;
         } else {
             row.removeAttribute("aria-current");
             delete row.dataset.ttWhich;
@@ -198,9 +202,7 @@ function applyFragment(root, fragment) {
         else row.dataset.ttIndex = String(index);
     }
     state.lastSeq = Math.max(state.lastSeq, Number(fragment.dataset.lastSeq));
-    if (state.viewing && state.viewing.seq === state.lastSeq && state.viewing.which === "after") {
-        state.viewing = null; // the newest after-state is the live state
-    }
+    takeShown(fragment.dataset);
     markViewing(root);
     keepOneTabStop(root);
     showEmptyState(root);
@@ -260,7 +262,21 @@ function queueAnnouncement(incoming) {
     }, ANNOUNCE_MS);
 }
 
+// What the server says the page shows, unless an answer about a later restore came first.
+function takeShown(data) {
+    const serial = Number(data.shownSerial || 0);
+    if (serial < state.shownSerial) return;
+    state.shownSerial = serial;
+    state.viewing = data.viewingSeq
+        ? { seq: Number(data.viewingSeq), which: data.viewingWhich, componentId: data.viewingComponent || null }
+        : null;
+}
+
 function statusLine() {
+    if (state.viewing && state.viewing.componentId) {
+        const { componentId, which, seq } = state.viewing;
+        return `Component ${componentId} as ${which} #${seq}; the rest of the page is live. New events continue from this state.${state.restoreCost}`;
+    }
     if (state.viewing) {
         return `Viewing #${state.viewing.seq} (${state.viewing.which}). New events continue from this state.${state.restoreCost}`;
     }
@@ -300,7 +316,9 @@ async function refresh() {
     const url = new URL(root.dataset.timelineUrl, window.location.href);
     url.searchParams.set("session", state.sessionId);
     url.searchParams.set("after", String(state.lastSeq));
-    if (state.viewing) url.searchParams.set("viewing", `${state.viewing.seq}:${state.viewing.which}`);
+    if (state.viewing && !state.viewing.componentId) {
+        url.searchParams.set("viewing", `${state.viewing.seq}:${state.viewing.which}`);
+    }
     for (const name of FILTER_NAMES) {
         if (state.filters[name]) url.searchParams.set(name, state.filters[name]);
     }
@@ -342,16 +360,6 @@ async function panelFetch(url, options) {
     } catch (error) {
         throw new Error(SERVER_DOWN);
     }
-}
-
-async function locate(root, seq) {
-    const url = new URL(root.dataset.locateUrl, window.location.href);
-    url.searchParams.set("session", state.sessionId);
-    url.searchParams.set("seq", String(seq));
-    const response = await panelFetch(url);
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(body.error || `The panel request failed (${response.status}).`);
-    return body.index;
 }
 
 function endpointUrl(root, name, params) {
@@ -495,11 +503,12 @@ async function onCompareSubmit(event) {
 }
 
 function restoreComponent(seq, componentId, which) {
-    return jump(seq, which, `component ${componentId} from #${seq}`, (index) => ({
+    return jump(seq, which, `component ${componentId} from #${seq}`, (index, ddtEvent) => ({
         type: "time_travel_component_jump",
         index,
         component_id: componentId,
         which,
+        ddt_event: ddtEvent,
     }));
 }
 
@@ -555,7 +564,7 @@ function onReplayClick(event) {
     if (cancel) toggleReplayForm(row, false);
 }
 
-async function onReplaySubmit(event) {
+function onReplaySubmit(event) {
     const form = event.target.closest && event.target.closest("[data-djtt-replay]");
     const root = panelRoot();
     if (!form || !root) return;
@@ -577,14 +586,14 @@ async function onReplaySubmit(event) {
         return;
     }
     report("main", null);
-    try {
-        const index = await locate(root, seq);
-        state.pendingReplay = form;
-        say(`Replaying #${seq}…`);
-        lv.sendMessage({ type: "forward_replay", from_index: index, override_params: params });
-    } catch (problem) {
-        error.textContent = problem.message;
-    }
+    state.pendingReplay = form;
+    say(`Replaying #${seq}…`);
+    lv.sendMessage({
+        type: "forward_replay",
+        from_index: seq - state.headSeq,
+        override_params: params,
+        ddt_event: identityOf(row),
+    });
 }
 
 // Downloads through fetch, so that a refusal shows its reason beside the links.
@@ -796,11 +805,33 @@ function onKeyDown(event) {
 }
 
 function restore(seq, which) {
-    return jump(seq, which, `#${seq}`, (index) => ({ type: "time_travel_jump", index, which }));
+    return jump(seq, which, `#${seq}`, (index, ddtEvent) => ({
+        type: "time_travel_jump",
+        index,
+        which,
+        ddt_event: ddtEvent,
+    }));
 }
 
-// Sends one of djust's jump frames for event ``seq``, at its position right now.
-async function jump(seq, which, label, frameFor) {
+// What a row shows of its event. The server checks it where djust applies the frame
+// and moves the frame to wherever the event is by then, or refuses it.
+function identityOf(row) {
+    const ref = row.dataset.ttRef;
+    return {
+        seq: Number(row.dataset.ttSeq),
+        ts: Number(row.dataset.ttTs),
+        event: row.dataset.ttEvent,
+        ref: ref === undefined ? null : Number(ref),
+    };
+}
+
+function rowOf(root, seq) {
+    return rowsList(root).querySelector(`:scope > [data-tt-seq="${seq}"]`);
+}
+
+// Sends one of djust's jump frames for event ``seq`` (null: the newest, for Back to live),
+// with the row's identity; the position in it is only the panel's guess.
+function jump(seq, which, label, frameFor) {
     const root = panelRoot();
     const lv = liveView();
     if (!root) return;
@@ -813,15 +844,15 @@ async function jump(seq, which, label, frameFor) {
         report("main", "The LiveView socket is not connected: reload the page to start a new session.");
         return;
     }
-    try {
-        const index = await locate(root, seq);
-        state.pendingJump = { seq, which, index };
-        say(`Restoring ${label} (${which})…`);
-        lv.sendMessage(frameFor(index));
-    } catch (error) {
-        state.pendingJump = null;
-        report("main", error.message);
+    const row = seq === null ? null : rowOf(root, seq);
+    if (seq !== null && !row) {
+        report("main", `Event #${seq} is no longer listed: nothing was restored.`);
+        return;
     }
+    const index = (seq === null ? state.lastSeq : seq) - state.headSeq;
+    state.pendingJump = { seq, which };
+    say(`Restoring ${label} (${which})…`);
+    lv.sendMessage(frameFor(index, row ? identityOf(row) : { newest: true }));
 }
 
 function onRestoreClick(event) {
@@ -837,25 +868,37 @@ function onLiveClick(event) {
         report("main", "No events yet: the page is live.", "result");
         return;
     }
-    restore(state.lastSeq, "after");
+    jump(null, "after", "the newest state", (index, ddtEvent) => ({
+        type: "time_travel_jump",
+        index,
+        which: "after",
+        ddt_event: ddtEvent,
+    }));
 }
 
+// djust acknowledged a restore or replay; the server says which event it applied.
 function onTimeTravelState(event) {
     const frame = event.detail || {};
-    if (state.pendingReplay) {
+    const applied = frame.ddt_event || {};
+    if (applied.replay_of !== undefined) {
         const form = state.pendingReplay;
         state.pendingReplay = null;
-        toggleReplayForm(form.closest("[data-tt-seq]"), false);
+        if (form) toggleReplayForm(form.closest("[data-tt-seq]"), false);
         state.viewing = null;
         state.restoreCost = "";
-        report("main", `Replayed on branch ${frame.branch_id}. The new event is at the top.`, "result");
+        state.shownSerial = Math.max(state.shownSerial, Number(applied.serial || 0));
+        const as = applied.seq ? ` as #${applied.seq}` : "";
+        report("main", `Replayed #${applied.replay_of}${as} on branch ${frame.branch_id}. The new event is at the top.`, "result");
         refresh();
         return;
     }
-    const pending = state.pendingJump;
-    const seq = pending && pending.index === frame.cursor ? pending.seq : state.headSeq + frame.cursor;
     state.pendingJump = null;
-    state.viewing = seq === state.lastSeq && frame.which === "after" ? null : { seq, which: frame.which };
+    if (applied.seq !== undefined) {
+        state.shownSerial = Math.max(state.shownSerial, Number(applied.serial || 0));
+        state.viewing = applied.live
+            ? null
+            : { seq: applied.seq, which: applied.which, componentId: applied.component_id || null };
+    }
     state.restoreCost = restoreCostText(frame.ddt_timetravel_cost);
     const root = panelRoot();
     if (root) markViewing(root);
@@ -869,20 +912,28 @@ function onTimeTravelEvent() {
     refresh();
 }
 
+const TIME_TRAVEL_FRAMES = ["time_travel_jump", "time_travel_component_jump", "forward_replay"];
+const DJUST_REFUSALS = /^(time_travel|forward_replay|View not mounted)/;
+
+// An error from the server is the answer to a restore or replay when the server's
+// guard sent it (it names the frame) or djust's handler did (its messages say so);
+// any other error (a handler that raised on a busy page) is not.
 function onDjustError(event) {
     const detail = event.detail || {};
     const message = detail.error || "unknown error";
-    if (state.pendingReplay) {
-        const form = state.pendingReplay;
+    const fromGuard = TIME_TRAVEL_FRAMES.includes(detail.event);
+    if (!fromGuard && !DJUST_REFUSALS.test(message)) return;
+    const form = state.pendingReplay;
+    const replay = fromGuard ? detail.event === "forward_replay" : Boolean(form);
+    const text = fromGuard ? message : `djust refused the ${replay ? "replay" : "restore"}: ${message}`;
+    if (replay) {
         state.pendingReplay = null;
-        const error = form.querySelector("[data-djtt-replay-error]");
-        if (error) error.textContent = `djust refused the replay: ${message}`;
-        report("main", `djust refused the replay: ${message}`);
-        return;
+        const error = form && form.querySelector("[data-djtt-replay-error]");
+        if (error) error.textContent = text;
+    } else {
+        state.pendingJump = null;
     }
-    if (!state.pendingJump) return;
-    state.pendingJump = null;
-    report("main", `djust refused the restore: ${message}`);
+    report("main", text);
     say(statusLine());
 }
 
