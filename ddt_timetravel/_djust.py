@@ -171,7 +171,7 @@ def _find(
     return window, entry
 
 
-def _newest(view: Any, buffer: Any) -> tuple[history.Window, history.Entry]:
+def _newest_entry(view: Any, buffer: Any) -> tuple[history.Window, history.Entry]:
     """The newest event, for "Back to live": whichever it is when djust applies the frame."""
     window = history.current_window(view, buffer)
     snapshot = buffer.jump(window.length - 1) if window.length else None
@@ -199,7 +199,7 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
         if buffer is None:
             raise Refused(f"Time travel is off for {dotted_path(view)}; nothing was {kind.verb}.")
         if identity is None:
-            window, entry = _newest(view, buffer)
+            window, entry = _newest_entry(view, buffer)
         else:
             window, entry = _find(view, buffer, identity, kind.verb)
         data[kind.index_key] = entry.index
