@@ -31,7 +31,9 @@ class _Memo(weakref.ref):  # type: ignore[type-arg]
 
 #: ``name`` -> ``id(snapshot)`` -> the memo of that snapshot's value.
 _tables: dict[str, dict[int, _Memo]] = {}
-_lock = threading.Lock()
+#: Re-entrant: dropping a memo can free a value that is itself a memoised snapshot
+#: (see :func:`.limits.displayable_snapshot`), whose callback then runs here.
+_lock = threading.RLock()
 
 
 def _drop(ref: weakref.ref[Any]) -> None:

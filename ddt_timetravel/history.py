@@ -43,6 +43,8 @@ class Entry:
     seq: int
     index: int
     snapshot: EventSnapshot
+    #: The snapshot was altered for display (see :mod:`.limits`); restoring never uses it.
+    altered: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,12 @@ from djust.time_travel import EventSnapshot
 from . import turns
 from .export import READABLE_FORMATS
 from .history import Entry
+from .limits import MAX_DEPTH, json_too_deep
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: An export nests its states three levels down (document, events, event).
+MAX_IMPORT_DEPTH = MAX_DEPTH + 3
+TOO_BIG = "The file is larger than 20 MB: export fewer events (the 'from' and 'to' fields)."
 #: Year 9999: later times cannot be shown as dates.
 MAX_TIMESTAMP = 253_402_300_799
 
@@ -114,10 +118,15 @@ def _query(raw: Any, where: str) -> turns.TurnQuery:
 
 def load(data: bytes, expected_view: str | None) -> tuple[dict[str, Any], list[Entry]]:
     """The document's header and its events as entries, oldest first."""
-    _require(len(data) <= MAX_IMPORT_BYTES, "The file is larger than 20 MB.")
+    _require(len(data) <= MAX_IMPORT_BYTES, TOO_BIG)
+    _require(
+        not json_too_deep(data, MAX_IMPORT_DEPTH),
+        f"The file nests values more than {MAX_IMPORT_DEPTH} levels deep; "
+        f"the panel opens states nested up to {MAX_DEPTH} levels.",
+    )
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadImport("The file is not JSON: export it again with “Export JSON”.") from None
     _require(isinstance(document, dict), "The file is not a ddt-timetravel export.")
     found = document.get("format")
@@ -139,3 +148,18 @@ def load(data: bytes, expected_view: str | None) -> tuple[dict[str, Any], list[E
     seqs = [entry.seq for entry in entries]
     _require(seqs == sorted(set(seqs)), "The file's events are not in order.")
     return {k: v for k, v in document.items() if k != "events"}, entries
+
+
+def read_upload(request: Any) -> bytes:
+    """The posted file, read here so that this package's limit applies.
+
+    ``request.body`` would stop at Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    (2.5 MB by default, smaller than an export of a big state) and log a
+    ``django.security`` error for the developer's own file.
+    """
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    _require(declared <= MAX_IMPORT_BYTES, TOO_BIG)
+    return request.read(MAX_IMPORT_BYTES + 1)

@@ -11,11 +11,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import limits
 from .diff import ID_KEY, MISSING
 from .formatting import compact, describe_size
 from .masking import MASKED, Masker
 
-MAX_DEPTH = 64
+MAX_DEPTH = limits.MAX_DEPTH
+#: Characters in a path: room for every part to be a long key.
+MAX_PATH_LENGTH = 64 * 1024
 PAGE_SIZE = 100
 
 
@@ -27,6 +30,8 @@ def parse_path(raw: str | None) -> list[Any]:
     """Validate a JSON path from a query string."""
     if not raw:
         return []
+    if len(raw) > MAX_PATH_LENGTH or limits.json_too_deep(raw.encode("utf-8", "replace"), 2):
+        raise BadPath(f"The 'path' parameter must be a JSON list of at most {MAX_DEPTH} parts.")
     try:
         path = json.loads(raw)
     except ValueError:

@@ -49,6 +49,9 @@ class EventRow:
         """The event's time as the shortest text that reads back as the same float."""
         return repr(self.ts)
 
+    #: Some recorded value was altered to be shown (see :mod:`.limits`).
+    altered: bool = False
+
     @property
     def change_summary(self) -> str:
         """``count: 2 → 3`` for one change, ``3 keys changed`` for several."""
@@ -152,6 +155,7 @@ def build_row(entry: Entry, previous_ts: float | None, masker: Masker) -> EventR
         error=str(snapshot.error) if snapshot.error else None,
         params_masked=contains_masked(params),
         ts=snapshot.ts,
+        altered=entry.altered,
     )
 
 

@@ -7,6 +7,7 @@ page's own djust socket, so no endpoint changes state and none needs CSRF.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import json
@@ -30,6 +31,7 @@ from . import (
     importing,
     inspection,
     key_history,
+    limits,
     paging,
     pytest_export,
     remote,
@@ -87,11 +89,16 @@ class Target:
                 f"Event #{seq} is no longer held: the buffer keeps the last "
                 f"{window.capacity} events. Pick a newer row."
             )
-        return entries[0]
+        return limits.displayable_entry(entries[0])
 
     def cost(self, entry: history.Entry) -> EventCost:
         """What event ``entry`` cost, measured in its own turn on this socket."""
         return event_cost(entry.snapshot, self.masker)
+
+
+def _whole_number(raw: str) -> bool:
+    """Digits only, short enough to convert cheaply (``int()`` of a long text is slow)."""
+    return len(raw) <= limits.MAX_NUMBER_DIGITS and raw.isascii() and raw.isdigit()
 
 
 def _int_param(request: HttpRequest, name: str, default: int | None = None) -> int:
@@ -100,7 +107,7 @@ def _int_param(request: HttpRequest, name: str, default: int | None = None) -> i
         if default is None:
             raise BadQuery(f"The '{name}' parameter is required.")
         return default
-    if not raw.isdigit() or not raw.isascii() or int(raw) > MAX_SEQ:
+    if not _whole_number(raw) or int(raw) > MAX_SEQ:
         raise BadQuery(f"The '{name}' parameter must be a whole number.")
     return int(raw)
 
@@ -127,7 +134,7 @@ def _viewing_param(request: HttpRequest) -> Viewing | None:
         return None
     seq, _, which = raw.partition(":")
     if (
-        not (seq.isdigit() and seq.isascii())
+        not _whole_number(seq)
         or int(seq) > MAX_SEQ
         or which
         not in (
@@ -233,7 +240,8 @@ def timeline(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"view_path": dotted_path(target.view), "after": after}
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})
-    window, held = history.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
+    window, raw = history.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
+    held = [limits.displayable_entry(entry) for entry in raw]
     pairs = list(itertools.pairwise(held))
     previous_ts = {later.seq: entry.snapshot.ts for entry, later in pairs}
     if held:
@@ -343,7 +351,8 @@ def _selected_entries(request: HttpRequest, target: Target) -> list[history.Entr
     filters = Filters.from_query(request.GET)
     if target.buffer is None:
         raise Gone(f"Time travel is off for {dotted_path(target.view)}.")
-    _, entries = history.read(target.view, target.buffer, first_seq=first, last_seq=last)
+    _, held = history.read(target.view, target.buffer, first_seq=first, last_seq=last)
+    entries = [limits.displayable_entry(entry) for entry in held]
     if filters.active:
         entries = [e for e in entries if match(e.snapshot, filters, target.masker) is not None]
     if not entries:
@@ -378,11 +387,14 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _import_view(request: HttpRequest) -> HttpResponse:
     filters = Filters.from_query(request.GET)
-    try:
-        view_path: str | None = dotted_path(_target(request).view)
-    except ViewNotFound:
-        view_path = None  # the page's socket is gone: open the file without the check
-    header, entries = importing.load(request.body, view_path)
+    data = importing.read_upload(request)
+    # No socket on the page, or it is gone: open the file without the view check.
+    view_path: str | None = None
+    if request.GET.get("session"):
+        with contextlib.suppress(ViewNotFound):
+            view_path = dotted_path(_target(request).view)
+    header, loaded = importing.load(data, view_path)
+    entries = [limits.displayable_entry(entry) for entry in loaded]
     masker = Masker.for_view(None)
     rows = build_rows(entries, None, masker)
     by_seq = {entry.seq: entry for entry in entries}
@@ -392,7 +404,7 @@ def _import_view(request: HttpRequest) -> HttpResponse:
         found = match(snapshot, filters, masker) if filters.active else ()
         if found is None:
             continue
-        raw = inspection.raw_diff(snapshot.state_before, snapshot.state_after)
+        raw = inspection.event_diff(snapshot)  # the key filter's diff, not a second one
         view = inspection.build_view(raw, snapshot.state_before, snapshot.state_after, masker)
         row = dataclasses.replace(row, found_in=found, cost=event_cost(snapshot, masker))
         items.append((row, view))
@@ -407,7 +419,10 @@ import_timeline = panel_endpoint(method=require_POST)(_import_view)
 def _held_entries(target: Target) -> list[history.Entry]:
     if target.buffer is None:
         raise Gone(f"Time travel is off for {dotted_path(target.view)}.")
-    return history.read(target.view, target.buffer, first_seq=1)[1]
+    return [
+        limits.displayable_entry(e)
+        for e in history.read(target.view, target.buffer, first_seq=1)[1]
+    ]
 
 
 @panel_endpoint()

@@ -72,3 +72,20 @@ class NoTimeTravelQueryView(LiveView):
         from django.contrib.sessions.models import Session
 
         self.count += Session.objects.count()
+
+
+class DeepView(LiveView):
+    """Keeps whatever value it is sent: states as deep or as odd as djust will record."""
+
+    template = '<div dj-root dj-view="tests.live_views.DeepView">{{ kind }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.kind = "empty"
+        self.value = None
+
+    @event_handler()
+    def put(self, value=None, **kwargs):
+        self.kind = type(value).__name__
+        self.value = value
