@@ -4,11 +4,17 @@ The generated test uses djust's own ``LiveViewTestClient``: it runs the real
 handlers with djust's parameter coercion and permission checks, needs no server
 or socket, and so drops into any project's test suite. It mounts the view, puts
 it in the state recorded before the first event (with djust's
-``restore_snapshot``), sends each event with its recorded params and checks the
-keys the recording says changed. Secrets never leave the server, so masked
-values are not asserted (a comment says so), and neither are values that
-depend on time or chance: keys named like ``created_at``, ``timestamp`` or
-``uuid``, and values shaped like ISO datetimes or UUIDs.
+``restore_snapshot``), sends each event with its recorded params and holds the
+result to the recording by key path (:mod:`.replay_compare`).
+
+The recorded history is not always one straight line: a restore, a forward
+replay, a component restore or background work that finished between two
+events leaves an event's before-state different from the previous event's
+after-state. Wherever that happens the test restores the recorded before-state
+too, with a comment that says why, so it passes on any history the panel shows.
+Secrets never leave the server, so masked values are neither restored nor
+asserted, and values that depend on time or chance are not asserted, at any
+depth; a comment names each one.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import keyword
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -28,45 +34,32 @@ from djust.serialization import decimal_tags_to_strings
 from .diff import same
 from .export import package_version
 from .history import Entry
-from .masking import Masker, name_parts
+from .masking import Masker, contains_masked
+from .replay_compare import (
+    COMPONENTS_KEY,
+    MISSING,
+    UNCHECKED,
+    Skipped,
+    changed_keys,
+    expected_value,
+    is_volatile,
+    unchecked_keys,
+)
+
+__all__ = ["is_volatile", "pytest_module", "test_name"]
 
 LINE_LENGTH = 99
-COMPONENTS_KEY = "__components__"
 REFUSALS = frozenset({"permission_denied", "validation_failed"})
-VOLATILE_NAME_PARTS = frozenset(
-    {
-        "time",
-        "timestamp",
-        "date",
-        "datetime",
-        "now",
-        "at",
-        "created",
-        "updated",
-        "modified",
-        "uuid",
-        "guid",
-        "nonce",
-        "random",
-        "seed",
-        "elapsed",
-    }
-)
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-
-
-def is_volatile(key: str, value: Any) -> bool:
-    """True for values that depend on time or chance, never asserted by default."""
-    if VOLATILE_NAME_PARTS & set(name_parts(key)):
-        return True
-    return isinstance(value, str) and bool(_ISO_DATETIME.match(value) or _UUID.match(value))
 
 
 # -- Python literals, laid out the way ruff format lays them out --------------------
 
 
 def _scalar(value: Any) -> str:
+    if value is UNCHECKED:
+        return "ANY"
+    if value is MISSING:
+        return "MISSING"
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, float) and not math.isfinite(value):
@@ -99,7 +92,17 @@ def literal(value: Any, indent: int = 0, room: int = LINE_LENGTH) -> str:
     return f"{opening}\n{body}{' ' * indent}{closing}"
 
 
-# -- the module ---------------------------------------------------------------------
+# -- what the test does, event by event ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Restore:
+    """A recorded state the test puts back before an event, and why."""
+
+    why: str
+    changes: dict[str, Any]
+    removed: tuple[str, ...] = ()
+    masked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,31 +115,127 @@ class ExportedEvent:
     skipped_params: tuple[str, ...]
     error: str | None
     expected: dict[str, Any]
-    masked_keys: tuple[str, ...]
-    volatile_keys: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    unchecked_keys: tuple[str, ...]
+    restore: Restore | None
 
 
-def _changed_keys(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    keys = [k for k in after if k != COMPONENTS_KEY]
-    keys += [k for k in before if k not in after and k != COMPONENTS_KEY]
-    return [k for k in keys if not same(before.get(k), after.get(k))]
+def _fingerprint(value: Any) -> str:
+    try:
+        return json.dumps(value, sort_keys=True, default=repr, allow_nan=True)
+    except (TypeError, ValueError):  # keys of mixed types cannot be sorted
+        return repr(value)
 
 
-def _exported_event(entry: Entry, masker: Masker) -> ExportedEvent:
+def _components(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    components = state.get(COMPONENTS_KEY)
+    return components if isinstance(components, Mapping) else {}
+
+
+class _Landmarks:
+    """The states seen so far in the range, to name the one the page was restored to."""
+
+    def __init__(self) -> None:
+        self.after: dict[str, int] = {}
+        self.before: dict[str, int] = {}
+        self.handled: dict[tuple[str, str], int] = {}
+        self.components: dict[tuple[str, str], str] = {}
+
+    def add(self, seq: int, snapshot: Any) -> None:
+        before, after = snapshot.state_before or {}, snapshot.state_after or {}
+        self.before[_fingerprint(before)] = seq
+        self.after[_fingerprint(after)] = seq
+        if snapshot.ref is not None:
+            self.handled[(str(snapshot.event_name), _fingerprint(before))] = seq
+        for which, state in (("before", before), ("after", after)):
+            for component_id, value in _components(state).items():
+                self.components[(str(component_id), _fingerprint(value))] = f"{which} #{seq}"
+
+    def why(self, seq: int, snapshot: Any, previous_after: Mapping[str, Any]) -> str:
+        """Why event ``seq`` did not start where the event before it ended."""
+        before = snapshot.state_before or {}
+        fingerprint = _fingerprint(before)
+        origin = self.handled.get((str(snapshot.event_name), fingerprint))
+        if snapshot.ref is None and origin is not None:
+            return (
+                f"This event is a forward replay of #{origin}: djust restored the state "
+                f"recorded before #{origin} and ran {snapshot.event_name} again."
+            )
+        after, before_seq = self.after.get(fingerprint), self.before.get(fingerprint)
+        if after is not None and before_seq is not None:
+            return (
+                f"The page was restored here to the state after #{after}, which is also the "
+                f'state before #{before_seq} ("Restore after" #{after} or "Restore before" '
+                f"#{before_seq})."
+            )
+        if after is not None:
+            return f'The page was restored here to the state after #{after} ("Restore after").'
+        if before_seq is not None:
+            return (
+                f'The page was restored here to the state before #{before_seq} ("Restore before").'
+            )
+        components = self._component_restores(before, previous_after)
+        if components:
+            return " ".join(components)
+        return (
+            f"The state changed between the previous event and #{seq} without an event "
+            "here: background work (such as start_async) that finished in between, or a "
+            "restore to a state that is no longer held."
+        )
+
+    def _component_restores(
+        self, before: Mapping[str, Any], previous_after: Mapping[str, Any]
+    ) -> list[str]:
+        others = set(before) | set(previous_after)
+        others.discard(COMPONENTS_KEY)
+        if any(not same(before.get(k), previous_after.get(k)) for k in others):
+            return []
+        now, then = _components(before), _components(previous_after)
+        told = []
+        for component_id, value in now.items():
+            if same(value, then.get(component_id)):
+                continue
+            label = self.components.get((str(component_id), _fingerprint(value)))
+            if label is None:
+                return []
+            told.append(f"Component {component_id!r} was restored to its state {label} here.")
+        return told
+
+
+def _kept(state: Mapping[str, Any], masker: Masker) -> tuple[dict[str, Any], list[str]]:
+    """``state`` without the keys that hold a masked value, and those keys."""
+    kept, masked = {}, []
+    for key, value in state.items():
+        if contains_masked(masker.mask({key: value})[key]):
+            masked.append(key)
+        else:
+            kept[key] = value
+    return kept, masked
+
+
+def _restore(
+    state: Mapping[str, Any], since: Mapping[str, Any], masker: Masker, why: str
+) -> Restore:
+    """Put back what differs in ``state`` from ``since`` (all of it when ``since`` is empty)."""
+    differing = {k: v for k, v in state.items() if k not in since or not same(v, since[k])}
+    changes, masked = _kept(differing, masker)
+    removed = tuple(k for k in since if k not in state) if since else ()
+    return Restore(why=why, changes=changes, removed=removed, masked=tuple(masked))
+
+
+def _exported_event(entry: Entry, masker: Masker, restore: Restore | None) -> ExportedEvent:
     snapshot = entry.snapshot
     before = decimal_tags_to_strings(snapshot.state_before or {})
     after = decimal_tags_to_strings(snapshot.state_after or {})
     params = decimal_tags_to_strings(snapshot.params or {})
     masked_params = masker.mask(params)
-    expected, masked, volatile = {}, [], []
-    for key in _changed_keys(before, after):
-        value = after.get(key)
-        if masker.mask({key: value})[key] != value or masker.is_secret_key(key):
-            masked.append(key)
-        elif is_volatile(key, value):
-            volatile.append(key)
-        else:
-            expected[key] = value
+    skipped: list[Skipped] = []
+    expected, unchecked = {}, []
+    for key in changed_keys(before, after):
+        count = len(skipped)
+        expected[key] = expected_value(key, after.get(key, MISSING), masker, skipped)
+        if len(skipped) > count:
+            unchecked.append(key)
     return ExportedEvent(
         seq=entry.seq,
         name=str(snapshot.event_name),
@@ -144,16 +243,39 @@ def _exported_event(entry: Entry, masker: Masker) -> ExportedEvent:
         skipped_params=tuple(k for k in params if masked_params.get(k) != params[k]),
         error=snapshot.error,
         expected=expected,
-        masked_keys=tuple(masked),
-        volatile_keys=tuple(volatile),
+        skipped=tuple(skipped),
+        unchecked_keys=tuple(unchecked),
+        restore=restore,
     )
 
 
-def _start_state(entry: Entry, masker: Masker) -> tuple[dict[str, Any], list[str]]:
-    state = decimal_tags_to_strings(entry.snapshot.state_before or {})
-    masked_state = masker.mask(state)
-    kept = {k: v for k, v in state.items() if masked_state.get(k) == v}
-    return kept, [k for k in state if k not in kept]
+def exported_events(entries: Sequence[Entry], masker: Masker) -> list[ExportedEvent]:
+    """Each entry with what the test sends, expects and restores before it."""
+    landmarks = _Landmarks()
+    events = []
+    previous: Entry | None = None
+    for entry in entries:
+        snapshot = entry.snapshot
+        before = snapshot.state_before or {}
+        restore = None
+        if previous is None:
+            why = (
+                "Start from the state recorded before #1."
+                if entry.seq == 1
+                else f"The history before #{entry.seq} is not in this test (evicted from the "
+                f"buffer, or outside the exported range): start from the state recorded "
+                f"before #{entry.seq}."
+            )
+            restore = _restore(before, {}, masker, why)
+        else:
+            previous_after = previous.snapshot.state_after or {}
+            if not same(before, previous_after):
+                why = landmarks.why(entry.seq, snapshot, previous_after)
+                restore = _restore(before, previous_after, masker, why)
+        events.append(_exported_event(entry, masker, restore))
+        landmarks.add(entry.seq, snapshot)
+        previous = entry
+    return events
 
 
 def _identifier(text: str) -> str:
@@ -176,12 +298,12 @@ def _send(event: ExportedEvent) -> list[str]:
     simple = all(k.isidentifier() and not keyword.iskeyword(k) for k in event.params)
     if simple:
         args = "".join(f", {k}={literal(v)}" for k, v in event.params.items())
-        call = f"    result = client.send_event({name}{args})"
+        call = f"    result = send(client, {name}{args})"
         if len(call) <= LINE_LENGTH and "\n" not in call:
             return [call]
     return [
         f"    params = {literal(event.params, 4, LINE_LENGTH - 13)}",
-        f"    result = client.send_event({name}, **params)",
+        f"    result = send(client, {name}, **params)",
     ]
 
 
@@ -192,8 +314,24 @@ def comment(text: str, indent: int = 4) -> list[str]:
     return [pad + line for line in textwrap.wrap(printable, LINE_LENGTH - len(pad))]
 
 
-def _event_lines(event: ExportedEvent, constant: str) -> list[str]:
-    lines = comment(f"Event #{event.seq}: {event.name}")
+def _restore_lines(event: ExportedEvent, constant: str) -> list[str]:
+    restore = event.restore
+    if restore is None:
+        return []
+    lines = comment(restore.why)
+    if restore.masked:
+        masked = ", ".join(restore.masked)
+        lines += comment(f"Masked in the recording, so not restored: {masked}.")
+    removed = f", removed={literal(restore.removed)}" if restore.removed else ""
+    lines.append(f"    restore(client, {constant}{removed})")
+    return lines
+
+
+def _event_lines(event: ExportedEvent, before: str, after: str) -> list[str]:
+    lines = _restore_lines(event, before)
+    if lines:
+        lines.append("")
+    lines += comment(f"Event #{event.seq}: {event.name}")
     if event.skipped_params:
         skipped = ", ".join(event.skipped_params)
         lines += comment(f"Masked in the recording, so not sent: {skipped}. Pass values if needed.")
@@ -206,24 +344,117 @@ def _event_lines(event: ExportedEvent, constant: str) -> list[str]:
         lines.append(f'    assert (result["error"] or "").startswith({literal(event.error[:60])})')
     else:
         lines.append('    assert result["error"] is None, result["error"]')
-    if event.masked_keys:
-        masked = ", ".join(event.masked_keys)
-        lines += comment(f"Masked (secrets never leave the server), not asserted: {masked}")
-    if event.volatile_keys:
-        volatile = ", ".join(event.volatile_keys)
-        lines += comment(f"Depends on time or chance, not asserted: {volatile}")
-    if event.expected:
-        label = literal(f"#{event.seq} {event.name}")
-        lines.append(f"    expect_state(client, {label}, {constant})")
+    masked = [s.path for s in event.skipped if s.reason == "masked"]
+    volatile = [s.path for s in event.skipped if s.reason == "volatile"]
+    if masked:
+        lines += comment(
+            f"Masked (secrets never leave the server), not asserted: {', '.join(masked)}"
+        )
+    if volatile:
+        lines += comment(f"Depends on time or chance, not asserted: {', '.join(volatile)}")
+    label = literal(f"#{event.seq} {event.name}")
+    lines.append(f"    expect_state(result, {label}, {after or '{}'})")
     return lines
 
 
-HELPER = '''def expect_state(client, event, expected):
-    """Check the keys an event changed against the values recorded for them."""
-    state = client.get_state()
-    for key, value in expected.items():
-        assert state.get(key) == value, f"{key} after event {event}"
-'''
+HELPERS = """
+class Missing:
+    \"\"\"An absent key, kept apart from None.\"\"\"
+
+    def __repr__(self):
+        return "<missing>"
+
+
+MISSING = Missing()
+
+
+def state(client):
+    \"\"\"The view's state as djust's time travel records it, components included.\"\"\"
+    return decimal_tags_to_strings(client.view_instance._capture_snapshot_state())
+
+
+def restore(client, recorded, removed=()):
+    \"\"\"Put recorded values back with djust's restore_snapshot, as the panel's Restore does.\"\"\"
+    values = {**client.get_state(), **recorded}
+    values = {key: value for key, value in values.items() if key not in removed}
+    snapshot = EventSnapshot("restore", {}, None, 0.0, state_before=values)
+    restore_snapshot(client.view_instance, snapshot, "before")
+
+
+def send(client, event, **params):
+    \"\"\"Run ``event`` as djust's socket does; return its error and the states around it.
+
+    A ``component_id`` routes the event to that component and an async handler is
+    awaited: djust's consumer does both, ``send_event`` neither.
+    \"\"\"
+    before = state(client)
+    component_id = params.pop("component_id", None)
+    view = client.view_instance
+    target = view if component_id is None else view._components[component_id]
+    handler = getattr(target, event, None)
+    if component_id is None and not inspect.iscoroutinefunction(handler):
+        error = client.send_event(event, **params)["error"]
+    else:
+        error = call(handler, event, params)
+    return {"error": error, "before": before, "after": state(client)}
+
+
+def call(handler, event, params):
+    \"\"\"Coerce the params as djust does and run the handler; its error, or None.\"\"\"
+    validation = validate_handler_params(handler, params, event)
+    if not validation["valid"]:
+        return validation["error"]
+    try:
+        if inspect.iscoroutinefunction(handler):
+            async_to_sync(handler)(**validation["coerced_params"])
+        else:
+            handler(**validation["coerced_params"])
+    except Exception as exc:  # noqa: BLE001 - the recording holds the error text
+        return str(exc)
+    return None
+
+
+def first_difference(want, got, path):
+    \"\"\"The key path where ``got`` first differs from ``want``, and both values there.\"\"\"
+    if isinstance(want, dict) and isinstance(got, dict):
+        for key in [*want, *(key for key in got if key not in want)]:
+            nested = f"{path}.{key}"
+            found = first_difference(want.get(key, MISSING), got.get(key, MISSING), nested)
+            if found[1] != found[2]:
+                return found
+    elif isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        for index, (item, other) in enumerate(zip(want, got, strict=True)):
+            found = first_difference(item, other, f"{path}[{index}]")
+            if found[1] != found[2]:
+                return found
+    return path, want, got
+
+
+def expect_state(result, event, expected):
+    \"\"\"The keys the event changed hold the recorded values; every other key kept its value.
+
+    ANY marks a value that is not compared (masked, or dependent on time or chance).
+    \"\"\"
+    before, after = result["before"], result["after"]
+    others = [key for key in [*before, *after] if key not in expected]
+    for key in [*expected, *(key for key in others if key not in NOT_COMPARED)]:
+        want = expected[key] if key in expected else before.get(key, MISSING)
+        path, want, got = first_difference(want, after.get(key, MISSING), key)
+        assert got == want, f"{path} after event {event}"
+"""
+
+
+def _not_compared(
+    events: Sequence[ExportedEvent], entries: Sequence[Entry], masker: Masker
+) -> list[str]:
+    """Top-level keys the "kept its value" check leaves alone: masked or volatile somewhere."""
+    first = decimal_tags_to_strings(entries[0].snapshot.state_before or {})
+    keys = unchecked_keys([first], masker)
+    for event in events:
+        keys.update(event.unchecked_keys)
+        if event.restore is not None:
+            keys.update(event.restore.masked)
+    return sorted(keys, key=str)
 
 
 def pytest_module(
@@ -233,47 +464,58 @@ def pytest_module(
     if not entries:
         raise ValueError("There are no events to export.")
     module, _, class_name = view_path.rpartition(".")
-    events = [_exported_event(entry, masker) for entry in entries]
-    start, masked_start = _start_state(entries[0], masker)
+    events = exported_events(entries, masker)
     moment = (captured_at or datetime.now(tz=timezone.utc)).isoformat(timespec="seconds")
     span = f"#{events[0].seq}" + (f" to #{events[-1].seq}" if len(events) > 1 else "")
     about = (
         f"Recorded on {view_path}, events {span}, at {moment} with djust "
         f"{package_version('djust')}. It mounts the view with djust's LiveViewTestClient, "
-        "restores the state recorded before the first event, sends each event with its "
-        "recorded params and checks the keys the recording says changed."
+        "restores the state recorded before the first event (and wherever the history "
+        "was restored, replayed or changed in the background), sends each event with its "
+        "recorded params and checks the state after it against the recording, by key path."
     )
+    constants: list[str] = []
+    not_compared = _not_compared(events, entries, masker)
+    if not_compared:
+        constants += comment(
+            "Masked or dependent on time or chance: never compared as unchanged.", 0
+        )
+    constants.append(f"NOT_COMPARED = {literal(not_compared, 0, LINE_LENGTH - 15)}")
+    befores, afters = {}, {}
+    for event in events:
+        if event.restore is not None:
+            befores[event.seq] = f"BEFORE_{event.seq}"
+            room = LINE_LENGTH - len(befores[event.seq]) - 3
+            constants.append(f"{befores[event.seq]} = {literal(event.restore.changes, 0, room)}")
+        if event.expected:
+            afters[event.seq] = f"AFTER_{event.seq}"
+            room = LINE_LENGTH - len(afters[event.seq]) - 3
+            constants.append(f"{afters[event.seq]} = {literal(event.expected, 0, room)}")
     out = [
         '"""Regression test exported by ddt-timetravel.',
         "",
         *textwrap.wrap(about, LINE_LENGTH - 10),
         '"""',
         "",
+        "import inspect",
+        *(["from unittest.mock import ANY"] if any(e.skipped for e in events) else []),
+        "",
+        "from asgiref.sync import async_to_sync",
+        "from djust.serialization import decimal_tags_to_strings",
         "from djust.testing import LiveViewTestClient",
         "from djust.time_travel import EventSnapshot, restore_snapshot",
+        "from djust.validation import validate_handler_params",
         "",
         f"from {module} import {class_name}",
         "",
     ]
-    if masked_start:
-        masked = ", ".join(masked_start)
-        out += comment(f"Masked in the recording, left at the mounted value: {masked}", 0)
-    out.append(f"START = {literal(start, 0, LINE_LENGTH - 8)}")
-    constants = {}
-    for event in events:
-        if event.expected:
-            constants[event.seq] = f"AFTER_{event.seq}"
-            value = literal(event.expected, 0, LINE_LENGTH - len(constants[event.seq]) - 3)
-            out.append(f"{constants[event.seq]} = {value}")
-    out += ["", "", HELPER, ""]
+    out += constants
+    out += ["", HELPERS, ""]
     out.append(f"def {test_name(view_path, events)}():")
     out.append(f'    """Events {span} of {class_name}, replayed as recorded."""')
     out.append(f"    client = LiveViewTestClient({class_name})")
     out.append("    client.mount()")
-    out.append("    start = {**client.get_state(), **START}")
-    out.append('    snapshot = EventSnapshot("start", {}, None, 0.0, state_before=start)')
-    out.append('    restore_snapshot(client.view_instance, snapshot, "before")')
     for event in events:
-        out.append("")
-        out += _event_lines(event, constants.get(event.seq, ""))
+        lines = _event_lines(event, befores.get(event.seq, ""), afters.get(event.seq, ""))
+        out += ["", *lines] if out[-1] != "    client.mount()" else lines
     return "\n".join(out) + "\n"

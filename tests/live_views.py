@@ -89,3 +89,27 @@ class DeepView(LiveView):
     def put(self, value=None, **kwargs):
         self.kind = type(value).__name__
         self.value = value
+
+
+class NotesView(LiveView):
+    """Notes stamped with the time and a random id: values an exported test cannot expect."""
+
+    template = '<div dj-root dj-view="tests.live_views.NotesView">{{ notes|length }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.notes = []
+        self.title = "Notes"
+
+    @event_handler()
+    def add_note(self, text: str = "", **kwargs):
+        import time
+        import uuid
+
+        note = {"text": text, "timestamp": time.strftime("%H:%M:%S"), "ref": str(uuid.uuid4())}
+        self.notes = [*self.notes, {**note, "meta": {"updated_at": time.time_ns()}}]
+
+    @event_handler()
+    def rename(self, title: str = "", **kwargs):
+        self.title = title
