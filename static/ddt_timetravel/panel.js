@@ -12,11 +12,23 @@ const FILTERS_KEY = "djtt.filters";
 const FILTER_NAMES = ["event", "key", "q", "errors"];
 const SERVER_DOWN = "The server did not answer. Is it still running? Reload the page once it is back.";
 const ANNOUNCE_MS = 1000; // at most one "new events" announcement a second
+// Rows fetched at a time: the newest first, older pages as the list scrolls near its end.
+const PAGE = 100;
+// Rows before the end of the list whose coming into view loads the next older page.
+const LOOKAHEAD_ROWS = 30;
+// How long a closed panel waits after djust's frame before fetching quietly.
+const QUIET_DELAY_MS = 150;
 
 const state = {
     sessionId: null,
     lastSeq: 0,
     headSeq: 1,
+    fromSeq: 1, // the oldest event the rows shown cover: older pages ask before it
+    list: null, // the element holding the rows, kept across re-rendered panels
+    loadingOlder: false,
+    olderObserver: null,
+    shellLoading: false,
+    quietTimer: null,
     viewing: null, // {seq, which, componentId} of the restored state the page shows
     shownSerial: 0, // the server's count of restores and replays behind ``viewing``
     pendingJump: null, // {seq, which} sent, not yet acknowledged
@@ -28,7 +40,7 @@ const state = {
     listening: false,
     filters: loadFilters(),
     filterTimer: null,
-    generation: 0, // bumped when the filters change: older answers are dropped
+    generation: 0, // bumped when the rows start again (filters, session): older answers are dropped
     total: 0, // events held by the view, whatever the filters
     reconnected: false, // a new view instance replaced the one whose rows were shown
     messages: {}, // slot -> {text, kind}: errors and results, kept until dismissed
@@ -139,19 +151,24 @@ function rowsList(root) {
     return root.querySelector("[data-djtt-rows]");
 }
 
+function startRowsAgain(root) {
+    state.generation += 1;
+    state.primed = false;
+    state.lastSeq = 0;
+    state.fromSeq = 1;
+    rowsList(root).replaceChildren();
+}
+
 function resetTimeline(root, sessionId) {
     // A second session on the same page is a new view instance: its history starts empty.
     state.reconnected = state.sessionId !== null;
-    state.generation += 1;
-    state.primed = false;
     state.selected = null;
     state.sessionId = sessionId;
-    state.lastSeq = 0;
     state.headSeq = 1;
     state.viewing = null;
     state.shownSerial = 0;
     state.pendingJump = null;
-    rowsList(root).replaceChildren();
+    startRowsAgain(root);
 }
 
 function parseFragment(html) {
@@ -176,7 +193,9 @@ function markViewing(root) {
     }
 }
 
-function applyFragment(root, fragment) {
+// Puts one page of rows in the list: new rows on top, or (``older``) a page at the bottom.
+// The list always holds one contiguous run of events, from ``state.fromSeq`` up.
+function applyFragment(root, fragment, older = false) {
     const header = root.querySelector("[data-djtt-header]");
     const headerContent = fragment.querySelector("[data-djtt-header-content]");
     if (header && headerContent) header.replaceChildren(...headerContent.childNodes);
@@ -189,20 +208,34 @@ function applyFragment(root, fragment) {
     delete root.dataset.idle;
     state.headSeq = Number(fragment.dataset.headSeq);
     state.total = Number(fragment.dataset.length) || 0;
+    const fromSeq = Number(fragment.dataset.fromSeq || state.headSeq);
     const list = rowsList(root);
+    if (!older && (fromSeq > state.lastSeq + 1 || !list.children.length)) {
+        // More events arrived than one page holds: the rows in between load on scroll.
+        if (list.children.length) list.replaceChildren();
+        state.fromSeq = fromSeq;
+    } else if (older) {
+        state.fromSeq = fromSeq;
+    }
     const fresh = fragment.querySelector("[data-djtt-new-rows]");
     const known = new Set([...list.children].map((row) => row.dataset.ttSeq));
     const incoming = [...fresh.children].filter((row) => !known.has(row.dataset.ttSeq));
-    list.prepend(...incoming);
-    if (state.primed) queueAnnouncement(incoming);
-    state.primed = true;
+    if (older) {
+        list.append(...incoming);
+    } else {
+        list.prepend(...incoming);
+        if (state.primed) queueAnnouncement(incoming);
+        state.primed = true;
+    }
     for (const row of [...list.children]) {
         const index = Number(row.dataset.ttSeq) - state.headSeq;
         if (index < 0) row.remove();
         else row.dataset.ttIndex = String(index);
     }
+    state.fromSeq = Math.max(state.fromSeq, state.headSeq);
     state.lastSeq = Math.max(state.lastSeq, Number(fragment.dataset.lastSeq));
     takeShown(fragment.dataset);
+    watchForOlder(list);
     markViewing(root);
     keepOneTabStop(root);
     showEmptyState(root);
@@ -295,9 +328,25 @@ function restoreCostText(cost) {
     return ` The restore re-rendered in ${cost.render_ms.toFixed(1)} ms with ${queries} quer${queries === 1 ? "y" : "ies"}${patch}.`;
 }
 
+function timelineUrl(root, range) {
+    const url = new URL(root.dataset.timelineUrl, window.location.href);
+    url.searchParams.set("session", state.sessionId);
+    for (const [key, value] of Object.entries(range)) url.searchParams.set(key, String(value));
+    url.searchParams.set("limit", String(PAGE));
+    if (state.viewing && !state.viewing.componentId) {
+        url.searchParams.set("viewing", `${state.viewing.seq}:${state.viewing.which}`);
+    }
+    for (const name of FILTER_NAMES) {
+        if (state.filters[name]) url.searchParams.set(name, state.filters[name]);
+    }
+    return url;
+}
+
+// Fetches the rows newer than the newest shown. A closed panel does it too, at low
+// priority, so that opening it only shows what is already there.
 async function refresh() {
     const root = panelRoot();
-    if (!root || !panelIsOpen() || switchedOff()) return;
+    if (!root || switchedOff()) return;
     if (state.refreshing) {
         state.again = true;
         return;
@@ -313,19 +362,12 @@ async function refresh() {
         return;
     }
     if (lv.sessionId !== state.sessionId) resetTimeline(root, lv.sessionId);
-    const url = new URL(root.dataset.timelineUrl, window.location.href);
-    url.searchParams.set("session", state.sessionId);
-    url.searchParams.set("after", String(state.lastSeq));
-    if (state.viewing && !state.viewing.componentId) {
-        url.searchParams.set("viewing", `${state.viewing.seq}:${state.viewing.which}`);
-    }
-    for (const name of FILTER_NAMES) {
-        if (state.filters[name]) url.searchParams.set(name, state.filters[name]);
-    }
+    const url = timelineUrl(root, { after: state.lastSeq });
     state.refreshing = true;
     const generation = state.generation;
     try {
-        const response = await fetch(url, { credentials: "same-origin" });
+        const priority = panelIsOpen() ? "high" : "low";
+        const response = await fetch(url, { credentials: "same-origin", priority });
         const body = await response.text();
         if (generation !== state.generation) return; // it answers older filters
         if (!response.ok) {
@@ -360,6 +402,102 @@ async function panelFetch(url, options) {
     } catch (error) {
         throw new Error(SERVER_DOWN);
     }
+}
+
+// Fetches the page of rows older than the oldest shown, as the list nears its end.
+async function loadOlder() {
+    const root = panelRoot();
+    if (!root || state.loadingOlder || !state.sessionId || state.fromSeq <= state.headSeq) return;
+    const generation = state.generation;
+    state.loadingOlder = true;
+    try {
+        const response = await panelFetch(timelineUrl(root, { before: state.fromSeq }));
+        const body = await response.text();
+        if (generation !== state.generation || root !== panelRoot()) return; // rows started again
+        if (!response.ok) {
+            pollFailed(body || `The panel request failed (${response.status}).`);
+            return;
+        }
+        const fragment = parseFragment(body);
+        if (fragment) applyFragment(root, fragment, true);
+    } catch (error) {
+        pollFailed(error.message);
+    } finally {
+        state.loadingOlder = false;
+    }
+}
+
+function watchForOlder(list) {
+    if (!state.olderObserver) {
+        state.olderObserver = new IntersectionObserver((entries) => {
+            if (entries.some((entry) => entry.isIntersecting)) loadOlder();
+        });
+    }
+    state.olderObserver.disconnect();
+    if (state.fromSeq <= state.headSeq) return; // every held event is shown
+    const rows = list.children;
+    const near = rows[Math.max(0, rows.length - LOOKAHEAD_ROWS)];
+    if (near) state.olderObserver.observe(near);
+}
+
+// The toolbar fetches a panel's content on its first opening only when the content
+// box is still empty. Fetching it here, in the background, turns that first
+// opening into showing what is already there.
+async function prefetchPanel() {
+    const djDebug = toolbar();
+    const box = djDebug && djDebug.querySelector(`#${PANEL_ID} .djDebugPanelContent .djdt-scroll`);
+    if (!box || box.children.length || state.shellLoading || !djDebug.dataset.requestId) return;
+    const url = new URL(djDebug.dataset.renderPanelUrl, window.location.href);
+    url.searchParams.set("request_id", djDebug.dataset.requestId);
+    url.searchParams.set("panel_id", PANEL_ID);
+    state.shellLoading = true;
+    try {
+        const response = await fetch(url, { credentials: "same-origin", priority: "low" });
+        if (!response.ok) return;
+        const data = await response.json();
+        // Opened meanwhile: the toolbar is fetching the same content itself.
+        if (box.children.length || !box.isConnected || panelIsOpen()) return;
+        const loader = box.previousElementSibling;
+        // The toolbar removes the element before the box once its own fetch returns.
+        if (loader && loader.classList.contains("djdt-loader")) loader.replaceWith(document.createElement("div"));
+        box.innerHTML = data.content;
+        applyToolbarStyles(box);
+        init();
+    } catch (error) {
+        // Nothing shown: the toolbar fetches the content when the panel opens.
+    } finally {
+        state.shellLoading = false;
+    }
+}
+
+// What the toolbar's own applyStyles does to content it inserts (CSP-safe styles).
+function applyToolbarStyles(container) {
+    for (const element of container.querySelectorAll("[data-djdt-styles]")) {
+        for (const rule of (element.dataset.djdtStyles || "").split(";")) {
+            const pair = rule.split(":");
+            if (pair.length === 2) element.style[pair[0].trim()] = pair[1].trim();
+        }
+    }
+}
+
+// A new frame from djust: an open panel fetches at once, a closed one a moment later,
+// when the page is idle.
+function update() {
+    if (switchedOff()) return;
+    if (panelIsOpen()) {
+        refresh();
+        return;
+    }
+    if (!panelRoot()) prefetchPanel(); // once: it fills the rows when it is in
+    if (state.quietTimer) return;
+    state.quietTimer = window.setTimeout(() => {
+        const run = () => {
+            state.quietTimer = null;
+            if (panelRoot()) refresh();
+        };
+        if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: 1000 });
+        else run();
+    }, QUIET_DELAY_MS);
 }
 
 function endpointUrl(root, name, params) {
@@ -462,11 +600,12 @@ function applyFilters(filters) {
     showImport();
     // Different filters select different rows: start the list again, and drop
     // any answer still on its way for the old filters.
-    state.generation += 1;
-    state.primed = false;
-    state.lastSeq = 0;
-    if (!root) return;
-    rowsList(root).replaceChildren();
+    if (!root) {
+        state.generation += 1;
+        state.lastSeq = 0;
+        return;
+    }
+    startRowsAgain(root);
     refresh();
 }
 
@@ -903,13 +1042,13 @@ function onTimeTravelState(event) {
     const root = panelRoot();
     if (root) markViewing(root);
     say(statusLine());
-    refresh();
+    update();
 }
 
 function onTimeTravelEvent() {
     state.viewing = null;
     state.restoreCost = "";
-    refresh();
+    update();
 }
 
 const TIME_TRAVEL_FRAMES = ["time_travel_jump", "time_travel_component_jump", "forward_replay"];
@@ -990,8 +1129,14 @@ function init() {
     // The panel's stats may describe a later fetch (UPDATE_ON_FETCH), not this page,
     // so a djust client on the page always gets asked about.
     if (!root.dataset.debug || (!liveView() && !root.dataset.hasViews)) return;
-    // A re-rendered panel (reopened, UPDATE_ON_FETCH) starts empty: fetch all again.
-    if (!rowsList(root).children.length) state.lastSeq = 0;
+    // A re-rendered panel (UPDATE_ON_FETCH) starts empty: it takes the rows already
+    // fetched, or fetches again.
+    const list = rowsList(root);
+    if (state.list && state.list !== list && !list.children.length) list.append(...state.list.children);
+    state.list = list;
+    if (!list.children.length) startRowsAgain(root);
+    markViewing(root);
+    watchForOlder(list);
     schedulePolling(root);
     refresh();
 }
