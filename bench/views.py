@@ -65,10 +65,53 @@ class QueryCounterView(LiveView):
         self.count += 1
 
 
-class RecordingQueryCounterView(QueryCounterView):
-    """Time travel ON, 10 SQL queries per event."""
+RENDER_QUERIES = 5
+HEAVY_RENDER_QUERIES = 100
+
+
+def _count_sessions(times: int) -> int:
+    from django.contrib.sessions.models import Session
+
+    return sum(Session.objects.filter(session_key="bench-none").count() for _ in range(times))
+
+
+class RenderQueryCounterView(LiveView):
+    """Time travel ON, 10 SQL queries per event: 5 in the handler, 5 while it re-renders."""
 
     template = (
-        '<div dj-root dj-view="bench.views.RecordingQueryCounterView"><p>{{ count }}</p></div>'
+        '<div dj-root dj-view="bench.views.RenderQueryCounterView">'
+        "<p>{{ count }} {{ rendered }}</p></div>"
     )
     time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.count = 0
+
+    @property
+    def rendered(self) -> int:
+        """Evaluated by the template on every render, like a lazy queryset."""
+        return _count_sessions(RENDER_QUERIES)
+
+    @event_handler()
+    def increment(self, **kwargs):
+        _count_sessions(QUERIES_PER_EVENT - RENDER_QUERIES)
+        self.count += 1
+
+
+class RenderHeavyCounterView(RenderQueryCounterView):
+    """Time travel ON, 100 SQL queries while the template re-renders, none in the handler."""
+
+    template = (
+        '<div dj-root dj-view="bench.views.RenderHeavyCounterView">'
+        "<p>{{ count }} {{ rendered }}</p></div>"
+    )
+
+    @property
+    def rendered(self) -> int:
+        """100 queries per render: an N+1 over a 100-row page."""
+        return _count_sessions(HEAVY_RENDER_QUERIES)
+
+    @event_handler()
+    def increment(self, **kwargs):
+        self.count += 1

@@ -436,8 +436,13 @@ def _handler_timed(original: Any) -> Any:
     return timed
 
 
+def render_entry() -> Any:
+    """The code of the render wrapper: the top of a re-render's stack, once installed."""
+    return _render_code
+
+
 def _render_timed(original: Any) -> Any:
-    def render(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def timed_render(self: Any, *args: Any, **kwargs: Any) -> Any:
         turn = turns.current()
         if turn is None:
             return original(self, *args, **kwargs)
@@ -452,7 +457,12 @@ def _render_timed(original: Any) -> Any:
         finally:
             turn.add_render((time.perf_counter() - start) * 1000)
 
-    return render
+    global _render_code
+    _render_code = timed_render.__code__
+    return timed_render
+
+
+_render_code: Any = None
 
 
 def _frame_counted(original: Any) -> Any:

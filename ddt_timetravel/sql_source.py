@@ -31,16 +31,36 @@ _SKIPPED_PARTS = (
 )
 
 
-def query_source() -> tuple[str, str]:
-    """(``file:line in function`` of the caller, the template line or "")."""
+#: Per code file: is it library code (skipped when looking for the caller)?
+_library: dict[str, bool] = {}
+
+
+def _is_library(filename: str) -> bool:
+    known = _library.get(filename)
+    if known is None:
+        known = _library[filename] = any(part in filename for part in _SKIPPED_PARTS)
+    return known
+
+
+def query_source(in_render: bool) -> tuple[str, str]:
+    """(``file:line in function`` of the caller, the template line or "").
+
+    The template is looked for only in the re-render, and only up to where the
+    render began (:func:`._djust.render_entry`): the handler has no template.
+    """
     caller = ""
     template = ""
+    stop = _djust.render_entry()
     frame = sys._getframe(2)
     while frame is not None:
         code = frame.f_code
-        if not caller and not any(part in code.co_filename for part in _SKIPPED_PARTS):
+        if code is stop:
+            break
+        if not caller and not _is_library(code.co_filename):
             caller = f"{code.co_filename}:{frame.f_lineno} in {code.co_name}"
-        if not template:
+            if not in_render:
+                break
+        if in_render and not template:
             template = _template_at(frame)
         if caller and template:
             break
@@ -49,8 +69,10 @@ def query_source() -> tuple[str, str]:
 
 
 def _template_at(frame: Any) -> str:
-    name = frame.f_code.co_name
-    if name == "render":
+    code = frame.f_code
+    if code.co_name == "render":
+        if "/template/" not in code.co_filename:
+            return ""
         return _django_template_line(frame)
     variable = _djust.serialized_variable(frame)
     if variable is None:

@@ -142,7 +142,7 @@ def record_query(execute: Any, sql: Any, params: Any, many: Any, context: Any) -
     finally:
         ms = (time.perf_counter() - start) * 1000
         if len(turn.queries) < MAX_QUERIES:
-            source, template = sql_source.query_source()
+            source, template = sql_source.query_source(turn.phase == "render")
             turn.queries.append(
                 TurnQuery(
                     sql=str(sql),
