@@ -400,7 +400,7 @@ def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], None]) -> Any:
             if view is None or session_id is None:
                 return await original(self, data)
             before = _newest(view) if kind == "replay" else None
-            with turns.measuring(session_id, kind, view) as turn:
+            with turns.measuring(session_id, kind) as turn:
                 try:
                     return await original(self, data)
                 finally:

@@ -61,7 +61,6 @@ class Turn:
 
     session_id: str
     kind: str
-    view: Any
     started: float = field(default_factory=time.perf_counter)
     phase: str = "handler"
     handler_ms: float | None = None
@@ -119,9 +118,9 @@ def current() -> Turn | None:
 
 
 @contextmanager
-def measuring(session_id: str, kind: str, view: Any) -> Iterator[Turn]:
+def measuring(session_id: str, kind: str) -> Iterator[Turn]:
     """Mark the code inside as one turn of socket ``session_id``."""
-    turn = Turn(session_id=session_id, kind=kind, view=view)
+    turn = Turn(session_id=session_id, kind=kind)
     if kind == "restore":
         turn.phase = "restore"
     token = _current.set(turn)
