@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 DEMO_ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := test
-.PHONY: venv demo test bench lint format clean distclean
+.PHONY: venv demo test bench screenshots lint format clean distclean
 
 venv: $(STAMP)
 
@@ -49,6 +49,11 @@ bench: venv
 	sh scripts/ensure-chromium.sh
 	sh scripts/ensure-redis.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The README's pictures (docs/panel.png, docs/panel-dark.png), retaken on the demo.
+screenshots: venv
+	sh scripts/ensure-chromium.sh
+	$(BIN)/python scripts/screenshots.py
 
 lint: venv
 	$(BIN)/ruff check .

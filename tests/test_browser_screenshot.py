@@ -1,23 +1,19 @@
-"""The README's screenshot, taken on the demo so the picture stays current.
+"""The README's screenshots: the steps of ``make screenshots`` still run on the demo.
 
-Every run overwrites ``docs/panel.png``: the counter after a few clicks, with the
-Time Travel panel open and one row restored.
+They are written to a temporary folder here; only ``make screenshots`` writes ``docs/``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import struct
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser_steps import open_time_travel, row, wait_for_live_view
+from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "panel.png"
-WIDTH, HEIGHT = 1280, 800
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -29,27 +25,18 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def test_readme_screenshot(page, live_server_url):
-    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    page.goto(f"{live_server_url}/counter/")
-    wait_for_live_view(page)
-    count = page.locator("#count")
-    for step in range(1, 4):
-        page.get_by_role("button", name="Increment", exact=True).click()
-        expect(count).to_have_text(str(step))
-    page.get_by_role("button", name="Add 5").click()
-    expect(count).to_have_text("8")
+def load_screenshots_script():
+    spec = importlib.util.spec_from_file_location(
+        "screenshots", REPO_ROOT / "scripts" / "screenshots.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    panel = open_time_travel(page)
-    expect(panel.locator("[data-tt-seq]")).to_have_count(4)
-    row(panel, 2).get_by_role("button", name="Restore after").click()
-    expect(count).to_have_text("2")
-    expect(row(panel, 2)).to_have_attribute("aria-current", "true")
-    page.mouse.move(0, 0)  # no hover highlight in the picture
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    SCREENSHOT.unlink(missing_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-
-    assert SCREENSHOT.is_file()
-    assert png_size(SCREENSHOT.read_bytes()) == (WIDTH, HEIGHT)
+def test_screenshot_steps_take_both_themes(browser, live_server_url, tmp_path):
+    screenshots = load_screenshots_script()
+    written = screenshots.take_all(browser, live_server_url, tmp_path)
+    assert [path.name for path in written] == ["panel.png", "panel-dark.png"]
+    for path in written:
+        assert png_size(path.read_bytes()) == (screenshots.WIDTH, screenshots.HEIGHT)
