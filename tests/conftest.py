@@ -433,6 +433,14 @@ def light_dom_server_url(
     yield from _serve_demo(request, tmp_path_factory, "tests.server_settings_light_dom")
 
 
+@pytest.fixture(scope="session")
+def csp_server_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo under a nonce-only ``style-src`` Content Security Policy."""
+    yield from _serve_demo(request, tmp_path_factory, "tests.server_settings_csp")
+
+
 # --------------------------------------------------------------------------
 # A real browser
 # --------------------------------------------------------------------------
