@@ -50,7 +50,7 @@ bench: venv
 	sh scripts/ensure-redis.sh
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# The README's pictures (docs/panel.png, docs/panel-dark.png), retaken on the demo.
+# The README's pictures (docs/panel-light.png, docs/panel-dark.png), retaken on the demo.
 screenshots: venv
 	sh scripts/ensure-chromium.sh
 	$(BIN)/python scripts/screenshots.py

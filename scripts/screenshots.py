@@ -20,7 +20,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from tests.browser_steps import open_time_travel, row, wait_for_live_view  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
-SHOTS = {"light": "panel.png", "dark": "panel-dark.png"}
+SHOTS = {"light": "panel-light.png", "dark": "panel-dark.png"}
 CHROMIUM = "/usr/bin/chromium"
 
 

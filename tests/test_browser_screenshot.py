@@ -37,6 +37,6 @@ def load_screenshots_script():
 def test_screenshot_steps_take_both_themes(browser, live_server_url, tmp_path):
     screenshots = load_screenshots_script()
     written = screenshots.take_all(browser, live_server_url, tmp_path)
-    assert [path.name for path in written] == ["panel.png", "panel-dark.png"]
+    assert [path.name for path in written] == ["panel-light.png", "panel-dark.png"]
     for path in written:
         assert png_size(path.read_bytes()) == (screenshots.WIDTH, screenshots.HEIGHT)
