@@ -27,7 +27,7 @@ from tests.conftest import DEMO_MANAGE, REPO_ROOT, _demo_env, _free_port
 pytestmark = pytest.mark.browser
 
 NOT_ANSWERING = "The server did not answer"
-NOT_CONNECTED = "The LiveView socket is not connected"
+NOT_CONNECTED = "The LiveView socket closed; djust's client is reconnecting"
 
 
 class DemoServer:

@@ -102,6 +102,56 @@ function socketReady(lv) {
     );
 }
 
+// How the page's socket is doing, from djust's client state (djust 1.2.6,
+// static/djust/src/03-websocket.js): ws.readyState, sessionId and viewMounted;
+// reconnectAttempts of maxReconnectAttempts, enabled (false once it gave up);
+// stats.connectedAt (set when a socket first opened) and stats.messages (the
+// last frames, newest first, as its inspector keeps them). Null when the view is
+// mounted, or the page uses the SSE fallback (handled where it matters).
+function socketTrouble(lv) {
+    if (!lv || usesSse(lv) || socketReady(lv)) return null;
+    const open = Boolean(lv.ws && lv.ws.readyState === WebSocket.OPEN);
+    const everOpened = Boolean(lv.stats && lv.stats.connectedAt);
+    const gaveUp = lv.enabled === false;
+    const attempt = lv.reconnectAttempts;
+    const attempts = lv.maxReconnectAttempts;
+    if (open) {
+        const refusal = mountRefusal(lv);
+        if (refusal !== null) return refusalMessage(refusal);
+        return "The LiveView socket is open; waiting for djust to mount the view…";
+    }
+    if (!everOpened && (attempt > 0 || gaveUp)) {
+        const retry = gaveUp ? "djust's client stopped trying." : `djust's client keeps trying (attempt ${attempt} of ${attempts}).`;
+        return `This server does not speak WebSocket: run it under ASGI (daphne first in INSTALLED_APPS, or uvicorn with a websockets library). If it does, route ws/live/ to djust's LiveViewConsumer (check W006). ${retry}`;
+    }
+    if (!everOpened) return "Waiting for the LiveView socket to connect…";
+    if (gaveUp) {
+        return "The LiveView socket closed and djust's client stopped reconnecting. Is the server still running? Reload the page once it is back.";
+    }
+    return `The LiveView socket closed; djust's client is reconnecting (attempt ${attempt} of ${attempts}). The view it mounts again starts with an empty history.`;
+}
+
+// djust's error frame since the socket's last "connect" frame, if the view did not
+// mount: djust answered the mount with it (e.g. a module not allowed).
+function mountRefusal(lv) {
+    const frames = (lv.stats && lv.stats.messages) || [];
+    for (const frame of frames) {
+        if (frame.direction !== "received") continue;
+        if (frame.type === "connect" || frame.type === "mount") break;
+        if (frame.type === "error") return String((frame.data && frame.data.error) || "no reason given");
+    }
+    return null;
+}
+
+function refusalMessage(error) {
+    const root = document.querySelector("[dj-view]");
+    const view = (root && root.getAttribute("dj-view")) || "the view";
+    if (/not allowed/i.test(error)) {
+        return `djust refused to mount ${view}: its module is not in LIVEVIEW_ALLOWED_MODULES (djust says: “${error}”). Add it there (check W007), then reload the page.`;
+    }
+    return `djust refused to mount ${view}: ${error}`;
+}
+
 function switchedOff() {
     // The toolbar's checkbox for this panel; the server then answers 404 too.
     return /(?:^|;\s*)djdtTimeTravelPanel=off(?:;|$)/.test(document.cookie);
@@ -357,8 +407,12 @@ async function refresh() {
         say("This page has no djust client: add {% djust_client_config %} to the template and render the view as a LiveView.");
         return;
     }
-    if (!lv.sessionId) {
-        say("The LiveView socket has not connected yet. If this persists, reload the page.");
+    const trouble = socketTrouble(lv);
+    if (trouble || !lv.sessionId) {
+        // A socket that was live and closed: is the whole server gone?
+        const closed = lv.stats && lv.stats.connectedAt && !(lv.ws && lv.ws.readyState === WebSocket.OPEN);
+        if (closed && !(await serverAnswers(root))) pollFailed(SERVER_DOWN);
+        say(trouble || "Waiting for the LiveView socket to connect…");
         return;
     }
     if (lv.sessionId !== state.sessionId) resetTimeline(root, lv.sessionId);
@@ -393,6 +447,15 @@ function pollFailed(text) {
     if (state.messages.main && !state.pollFailed) return; // the user's own message stays
     report("main", text);
     state.pollFailed = true;
+}
+
+async function serverAnswers(root) {
+    try {
+        await fetch(new URL(root.dataset.timelineUrl, window.location.href), { credentials: "same-origin" });
+        return true;
+    } catch (error) {
+        return false;
+    }
 }
 
 // fetch(), with "Failed to fetch" said in words.
@@ -721,7 +784,7 @@ function onReplaySubmit(event) {
     }
     const lv = liveView();
     if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
-        error.textContent = "The LiveView socket is not connected: reload the page to start a new session.";
+        error.textContent = notLive(lv);
         return;
     }
     report("main", null);
@@ -943,6 +1006,14 @@ function onKeyDown(event) {
     }
 }
 
+// Why a jump or replay cannot be sent; a new session refreshes the rows.
+function notLive(lv) {
+    const trouble = socketTrouble(lv);
+    if (trouble) return trouble;
+    refresh();
+    return "The LiveView socket reconnected: djust mounted a new view with an empty history. These rows were of the previous one.";
+}
+
 function restore(seq, which) {
     return jump(seq, which, `#${seq}`, (index, ddtEvent) => ({
         type: "time_travel_jump",
@@ -980,7 +1051,7 @@ function jump(seq, which, label, frameFor) {
         return;
     }
     if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
-        report("main", "The LiveView socket is not connected: reload the page to start a new session.");
+        report("main", notLive(lv));
         return;
     }
     const row = seq === null ? null : rowOf(root, seq);
@@ -1058,6 +1129,11 @@ const DJUST_REFUSALS = /^(time_travel|forward_replay|View not mounted)/;
 // guard sent it (it names the frame) or djust's handler did (its messages say so);
 // any other error (a handler that raised on a busy page) is not.
 function onDjustError(event) {
+    const lv = liveView();
+    if (lv && !lv.viewMounted && !usesSse(lv)) {
+        refresh(); // djust refused the mount: say why now, not at the next poll
+        return;
+    }
     const detail = event.detail || {};
     const message = detail.error || "unknown error";
     const fromGuard = TIME_TRAVEL_FRAMES.includes(detail.event);
