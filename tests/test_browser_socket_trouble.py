@@ -100,9 +100,7 @@ def test_a_closed_socket_says_djust_reconnects_then_follows_the_new_session(page
     assert "reload" not in said
     # djust reconnects by itself; the panel follows the new view's empty history.
     wait_for_live_view(page)
-    expect(status(panel)).to_have_text(
-        "No events yet: interact with the page and they appear here."
-    )
+    expect(status(panel)).to_have_text("Live: new events appear as they happen.")
     expect(row(panel, 1)).to_have_count(0)
     click_increment(page, 1)
     expect(row(panel, 1)).to_be_visible()
@@ -115,7 +113,7 @@ def test_unticked_panel_script_does_nothing_and_stays_off(page, live_server_url)
     page.goto(f"{live_server_url}/counter/")
     wait_for_live_view(page)
     panel = open_time_travel(page)
-    expect(status(panel)).to_contain_text("No events yet")
+    expect(status(panel)).to_contain_text("Live")
     assert any(PANEL_REQUESTS in url for url in asked), "the control: an open panel asks"
 
     page.locator("#djdt-TimeTravelPanel input[type=checkbox]").click()  # the toolbar's switch
