@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import limits
-from .diff import ID_KEY, MISSING
+from .diff import ID_KEY, MISSING, format_path
 from .formatting import compact, describe_size
 from .masking import MASKED, Masker
 
@@ -81,11 +81,38 @@ class TreeItem:
     size: str
     expandable: bool
     masked: bool
+    key_path: str = ""  # the panel's syntax (items[id=3].done), for "History of this key"
 
 
-def _item(label: str, path: list[Any], value: Any, masked: bool, masker: Masker) -> TreeItem:
+def key_parts(path: list[Any], state: Any) -> tuple[Any, ...]:
+    """A tree path in the diff's terms: list items of dicts with an id named by that id."""
+    parts: list[Any] = []
+    value = state
+    for part in path:
+        parts.append(_keyed_part(value, part))
+        value = _step(value, part) if value is not MISSING else MISSING
+    return tuple(parts)
+
+
+def _keyed_part(container: Any, part: Any) -> Any:
+    if isinstance(part, dict):
+        return (ID_KEY, part[ID_KEY])
+    if isinstance(part, int) and isinstance(container, list) and 0 <= part < len(container):
+        item = container[part]
+        if isinstance(item, dict) and _scalar(item.get(ID_KEY, [])):
+            return (ID_KEY, item[ID_KEY])
+    return part
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _item(
+    label: str, path: list[Any], value: Any, masked: bool, masker: Masker, key: str = ""
+) -> TreeItem:
     if masked:
-        return TreeItem(label, "", str(MASKED), "", False, True)
+        return TreeItem(label, "", str(MASKED), "", False, True, key)
     expandable = bool(value) and isinstance(value, (dict, list)) or bool(describe_size(value))
     return TreeItem(
         label,
@@ -94,22 +121,44 @@ def _item(label: str, path: list[Any], value: Any, masked: bool, masker: Masker)
         describe_size(value),
         expandable,
         False,
+        key,
     )
 
 
 def children(
-    value: Any, path: list[Any], masker: Masker, offset: int = 0
+    value: Any, path: list[Any], masker: Masker, offset: int = 0, base: tuple[Any, ...] = ()
 ) -> tuple[list[TreeItem], int]:
-    """One page of the children of ``value`` and how many come after the page."""
+    """One page of the children of ``value`` and how many come after the page.
+
+    ``base`` is the path of ``value`` in the diff's terms (:func:`key_parts`): each
+    child also gets its path in the panel's syntax, for "History of this key".
+    """
     if isinstance(value, dict):
         keys = list(value)
         page = keys[offset : offset + PAGE_SIZE]
-        items = [_item(str(k), [*path, k], value[k], masker.is_secret_key(k), masker) for k in page]
+        items = [
+            _item(
+                str(k),
+                [*path, k],
+                value[k],
+                masker.is_secret_key(k),
+                masker,
+                format_path((*base, k)),
+            )
+            for k in page
+        ]
         return items, max(0, len(keys) - offset - PAGE_SIZE)
     if isinstance(value, list):
         page = value[offset : offset + PAGE_SIZE]
         items = [
-            _item(f"[{offset + i}]", [*path, offset + i], item, False, masker)
+            _item(
+                f"[{offset + i}]",
+                [*path, offset + i],
+                item,
+                False,
+                masker,
+                format_path((*base, _keyed_part(value, offset + i))),
+            )
             for i, item in enumerate(page)
         ]
         return items, max(0, len(value) - offset - PAGE_SIZE)

@@ -327,7 +327,8 @@ def state_node(request: HttpRequest) -> HttpResponse:
     snapshot = target.entry(seq).snapshot
     state = snapshot.state_before if which == "before" else snapshot.state_after
     value = state_tree.resolve(state or {}, path, target.masker)
-    items, remaining = state_tree.children(value, path, target.masker, offset)
+    base = state_tree.key_parts(path, state or {})
+    items, remaining = state_tree.children(value, path, target.masker, offset, base)
     context = {
         "seq": seq,
         "which": which,
@@ -472,7 +473,7 @@ def timeline_charts(request: HttpRequest) -> HttpResponse:
                 event=str(entry.snapshot.event_name),
                 handler_ms=cost.handler_ms,
                 render_ms=cost.render_ms,
-                queries=len(cost.queries),
+                queries=len(cost.queries) if cost.measured else None,
                 slow=cost.slow,
                 n_plus_one=bool(cost.repeated),
             )

@@ -6,6 +6,7 @@
 // the toolbar may replace the panel's DOM (UPDATE_ON_FETCH) at any time.
 
 import { initDock } from "./dock.js";
+import { initWatch, listenForWatch, rowsChanged } from "./watch.js";
 
 const PANEL_ID = "TimeTravelPanel";
 const FILTERS_KEY = "djtt.filters";
@@ -289,6 +290,7 @@ function applyFragment(root, fragment, older = false) {
     markViewing(root);
     keepOneTabStop(root);
     showEmptyState(root);
+    rowsChanged(root);
     if (!state.pendingJump) say(statusLine());
 }
 
@@ -674,7 +676,7 @@ function applyFilters(filters) {
 
 function onFilterInput(event) {
     const form = event.target.closest && event.target.closest("[data-djtt-filters]");
-    if (!form) return;
+    if (!form || event.target.matches("[data-djtt-watch]")) return; // a watch marks rows, keeps them
     window.clearTimeout(state.filterTimer);
     state.filterTimer = window.setTimeout(() => applyFilters(readFilters(form)), 250);
 }
@@ -1190,6 +1192,19 @@ function listenOnce() {
     document.addEventListener("djust:time-travel-event", onTimeTravelEvent);
     document.addEventListener("djust:time-travel-state", onTimeTravelState);
     window.addEventListener("djust:error", onDjustError);
+    listenForWatch(djDebug, {
+        root: panelRoot,
+        sessionId: () => state.sessionId,
+        selected: () => state.selected,
+        endpointUrl,
+        fetch: panelFetch,
+        fetchFragment,
+        rows: rowsOf,
+        rowOf,
+        setActiveRow,
+        selectRow,
+        report,
+    });
 }
 
 function init() {
@@ -1199,6 +1214,7 @@ function init() {
     if (!root) return;
     initDock(toolbar(), PANEL_ID);
     fillFilters(root);
+    initWatch(root);
     for (const slot of Object.keys(state.messages)) renderMessage(root, slot);
     showTools(root, state.toolsOpen);
     // The server's first message stands when it already says why nothing can show.

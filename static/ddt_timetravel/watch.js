@@ -1,0 +1,280 @@
+// Watchpoints, key history and charts: the panel's questions about state over time.
+//
+// The server evaluates and draws everything (watch/, key/ and charts/ endpoints);
+// this module asks, marks the rows the answer names and moves the selection.
+// It gets the panel's own helpers from panel.js at init, so the two share one
+// idea of the root, the socket session and the selected row.
+
+const WATCH_KEY = "djtt.watch";
+const WATCH_DELAY_MS = 300;
+const CHARTS_MIN_GAP_MS = 2000; // redraw the open charts at most this often
+
+const watchState = {
+    expression: loadExpression(),
+    holds: [], // event numbers where the expression holds, oldest first
+    generation: 0, // bumped on every new expression: older answers are dropped
+    timer: null,
+    chartsOpen: false,
+    chartsAt: 0,
+    chartsTimer: null,
+    keyShown: "", // the key whose history is open
+};
+
+let panel = null; // helpers handed over by panel.js
+
+function loadExpression() {
+    try {
+        return sessionStorage.getItem(WATCH_KEY) || "";
+    } catch (error) {
+        return "";
+    }
+}
+
+function saveExpression() {
+    try {
+        sessionStorage.setItem(WATCH_KEY, watchState.expression);
+    } catch (error) {
+        // Storage may be unavailable; the watch then lasts as long as the page.
+    }
+}
+
+function watchInput(root) {
+    return root.querySelector("[data-djtt-watch]");
+}
+
+function sayWatch(root, text, kind = "") {
+    const result = root.querySelector("[data-djtt-watch-result]");
+    if (!result) return;
+    result.textContent = text;
+    if (kind) result.dataset.kind = kind;
+    else delete result.dataset.kind;
+}
+
+function markRows(root) {
+    const hits = new Set(watchState.holds.map(String));
+    const first = watchState.holds.length ? String(watchState.holds[0]) : null;
+    for (const row of panel.rows(root)) {
+        const seq = row.dataset.ttSeq;
+        row.classList.toggle("djtt-watch-hit", hits.has(seq));
+        row.classList.toggle("djtt-watch-first", seq === first);
+        if (hits.has(seq)) row.dataset.djttWatch = seq === first ? "first" : "hit";
+        else delete row.dataset.djttWatch;
+    }
+    const steps = root.querySelector("[data-djtt-watch-steps]");
+    if (steps) steps.hidden = watchState.holds.length < 1;
+}
+
+function describe(holds, held) {
+    if (!holds.length) return `Holds in none of the ${held} held events.`;
+    return `Holds in ${holds.length} of ${held} held events; first at #${holds[0]}.`;
+}
+
+async function evaluate(root, { select }) {
+    const expression = watchState.expression;
+    const generation = ++watchState.generation;
+    if (!expression) {
+        watchState.holds = [];
+        sayWatch(root, "");
+        markRows(root);
+        return;
+    }
+    if (!panel.sessionId()) return;
+    const url = panel.endpointUrl(root, "watchUrl", { expr: expression });
+    let answer;
+    try {
+        const response = await panel.fetch(url);
+        answer = await response.json().catch(() => ({ error: `The panel request failed (${response.status}).` }));
+    } catch (error) {
+        if (generation === watchState.generation) sayWatch(root, error.message, "error");
+        return;
+    }
+    if (generation !== watchState.generation) return; // a newer expression was typed
+    if (answer.error) {
+        watchState.holds = [];
+        markRows(root);
+        sayWatch(root, answer.error, "error");
+        return;
+    }
+    watchState.holds = answer.holds;
+    markRows(root);
+    sayWatch(root, describe(answer.holds, answer.held));
+    if (select && answer.first !== null) selectEvent(root, answer.first);
+}
+
+// Select an event's row: focus it, open its detail and bring it into view.
+function selectEvent(root, seq) {
+    const row = panel.rowOf(root, seq);
+    if (!row) {
+        panel.report("main", `Event #${seq} is not in the list (filtered out or no longer held).`);
+        return;
+    }
+    panel.setActiveRow(root, row);
+    panel.selectRow(root, row);
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+}
+
+// Alt+Down goes to the next older match in the list, Alt+Up to the next newer one.
+function step(root, direction) {
+    const holds = watchState.holds;
+    if (!holds.length) return false;
+    const focused = root.querySelector("[data-tt-seq]:focus");
+    const current = focused ? Number(focused.dataset.ttSeq) : panel.selected();
+    let target;
+    if (direction === "older") {
+        const older = holds.filter((seq) => current !== null && seq < current);
+        target = older.length ? older[older.length - 1] : holds[holds.length - 1];
+    } else {
+        target = holds.find((seq) => current !== null && seq > current) ?? holds[0];
+    }
+    selectEvent(root, target);
+    return true;
+}
+
+function onWatchInput(event) {
+    const input = event.target.matches && event.target.matches("[data-djtt-watch]") ? event.target : null;
+    const root = panel.root();
+    if (!input || !root) return;
+    window.clearTimeout(watchState.timer);
+    watchState.timer = window.setTimeout(() => {
+        watchState.expression = input.value.trim();
+        saveExpression();
+        evaluate(root, { select: true });
+    }, WATCH_DELAY_MS);
+}
+
+// "Clear" in the filter bar clears the watch too: it is saved with the filters.
+function onFiltersReset(event) {
+    const root = panel.root();
+    if (!root || !event.target.matches || !event.target.matches("[data-djtt-filters]")) return;
+    window.clearTimeout(watchState.timer);
+    watchState.expression = "";
+    saveExpression();
+    evaluate(root, { select: false });
+}
+
+function onWatchStep(event) {
+    const button = event.target.closest("[data-djtt-watch-step]");
+    const root = panel.root();
+    if (button && root) step(root, button.dataset.djttWatchStep);
+}
+
+function onWatchKey(event) {
+    if (!event.altKey || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
+    const root = panel.root();
+    if (!root || !root.contains(event.target)) return;
+    if (step(root, event.key === "ArrowDown" ? "older" : "newer")) {
+        event.preventDefault();
+        event.stopPropagation();
+    }
+}
+
+async function showKeyHistory(root, key) {
+    const box = root.querySelector("[data-djtt-key-box]");
+    if (!box) return;
+    watchState.keyShown = key;
+    box.hidden = false;
+    box.textContent = "Loading…";
+    try {
+        const fragment = await panel.fetchFragment(panel.endpointUrl(root, "keyUrl", { keypath: key }));
+        if (watchState.keyShown !== key) return;
+        const close = document.createElement("button");
+        close.type = "button";
+        close.dataset.djttKeyClose = "";
+        close.textContent = "Close history";
+        box.replaceChildren(fragment, close);
+        const title = box.querySelector("h4");
+        if (title) {
+            title.tabIndex = -1;
+            title.focus();
+        }
+    } catch (error) {
+        box.textContent = error.message;
+    }
+}
+
+function onKeyHistoryClick(event) {
+    const button = event.target.closest("[data-djtt-key-history]");
+    const root = panel.root();
+    if (!button || !root) return;
+    event.preventDefault();
+    showKeyHistory(root, button.dataset.djttKeyHistory);
+}
+
+function onKeyCloseClick(event) {
+    if (!event.target.closest("[data-djtt-key-close]")) return;
+    const root = panel.root();
+    const box = root && root.querySelector("[data-djtt-key-box]");
+    if (!box) return;
+    watchState.keyShown = "";
+    box.hidden = true;
+    box.replaceChildren();
+}
+
+function onSelectClick(event) {
+    const target = event.target.closest("[data-djtt-select]");
+    const root = panel.root();
+    if (target && root && root.contains(target)) selectEvent(root, Number(target.dataset.djttSelect));
+}
+
+async function drawCharts(root) {
+    const box = root.querySelector("[data-djtt-charts-box]");
+    if (!box || !watchState.chartsOpen || !panel.sessionId()) return;
+    watchState.chartsAt = Date.now();
+    try {
+        box.replaceChildren(await panel.fetchFragment(panel.endpointUrl(root, "chartsUrl", {})));
+    } catch (error) {
+        box.textContent = error.message;
+    }
+}
+
+function showCharts(root, open) {
+    const box = root.querySelector("[data-djtt-charts-box]");
+    const toggle = root.querySelector("[data-djtt-charts-toggle]");
+    watchState.chartsOpen = open;
+    if (toggle) toggle.setAttribute("aria-expanded", String(open));
+    if (!box) return;
+    box.hidden = !open;
+    if (open) drawCharts(root);
+}
+
+function onChartsToggle(event) {
+    const root = panel.root();
+    if (root && event.target.closest("[data-djtt-charts-toggle]")) showCharts(root, !watchState.chartsOpen);
+}
+
+// New rows arrived (or the list was rebuilt): mark them, and redraw what is open.
+export function rowsChanged(root) {
+    markRows(root);
+    if (watchState.expression) {
+        window.clearTimeout(watchState.timer);
+        watchState.timer = window.setTimeout(() => evaluate(root, { select: false }), WATCH_DELAY_MS);
+    }
+    if (watchState.chartsOpen && !watchState.chartsTimer) {
+        const wait = Math.max(0, CHARTS_MIN_GAP_MS - (Date.now() - watchState.chartsAt));
+        watchState.chartsTimer = window.setTimeout(() => {
+            watchState.chartsTimer = null;
+            drawCharts(root);
+        }, wait);
+    }
+}
+
+// Once per page: listen on the toolbar. On every render of the panel: fill it in.
+export function listenForWatch(djDebug, helpers) {
+    panel = helpers;
+    djDebug.addEventListener("input", onWatchInput);
+    djDebug.addEventListener("reset", onFiltersReset);
+    djDebug.addEventListener("click", onWatchStep);
+    djDebug.addEventListener("click", onKeyHistoryClick);
+    djDebug.addEventListener("click", onKeyCloseClick);
+    djDebug.addEventListener("click", onSelectClick);
+    djDebug.addEventListener("click", onChartsToggle);
+    djDebug.addEventListener("keydown", onWatchKey, true);
+}
+
+export function initWatch(root) {
+    const input = watchInput(root);
+    if (input) input.value = watchState.expression;
+    showCharts(root, watchState.chartsOpen);
+    if (watchState.keyShown) showKeyHistory(root, watchState.keyShown);
+}
