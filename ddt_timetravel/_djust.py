@@ -511,3 +511,26 @@ def install_turn_hooks() -> None:
     _wrap(LiveViewConsumer, "_build_time_travel_state", _state_with_cost)
     _wrap(WSConsumerTransport, "on_handler_timing", _handler_timed)
     _wrap(TemplateMixin, "render_with_diff", _render_timed)
+
+
+# -- "Check against current code" (:mod:`.replay_check`) ------------------------------
+
+
+def captured_state(view: Any) -> dict[str, Any]:
+    """The view's state as djust's time travel records it (``__components__`` included).
+
+    ``_capture_snapshot_state`` is what ``record_event_start`` and ``record_event_end``
+    call; djust documents it as exposed for testing and observability.
+    """
+    return view._capture_snapshot_state()
+
+
+def component(view: Any, component_id: str) -> Any:
+    """The LiveComponent an event's ``component_id`` names, as djust's consumer finds it."""
+    registry = getattr(view, "_components", None) or {}
+    return registry.get(component_id)
+
+
+def pending_push_events(view: Any) -> list[tuple[str, Any]]:
+    """``push_event`` calls queued on a view that no socket flushes."""
+    return list(getattr(view, "_pending_push_events", None) or [])

@@ -75,6 +75,7 @@ class TimeTravelPanel(Panel):
             path("time-travel/state/", views.state_node, name="ddt_timetravel_state"),
             path("time-travel/export/", views.export_timeline, name="ddt_timetravel_export"),
             path("time-travel/import/", views.import_timeline, name="ddt_timetravel_import"),
+            path("time-travel/check/", views.check_timeline, name="ddt_timetravel_check"),
             path("time-travel/key/", views.key_history_view, name="ddt_timetravel_key"),
             path("time-travel/watch/", views.watch_events, name="ddt_timetravel_watch"),
             path("time-travel/charts/", views.timeline_charts, name="ddt_timetravel_charts"),

@@ -3,6 +3,9 @@
 Each one validates its query, finds the view this browser owns, asks the core
 and renders a Django template. They only read: restoring travels over the
 page's own djust socket, so no endpoint changes state and none needs CSRF.
+Two take a CSRF-protected POST: the import of an exported file (a body), and
+"Check against current code", which runs handler code (contained, rolled back:
+:mod:`.replay_check`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from debug_toolbar.decorators import require_show_toolbar
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
@@ -35,6 +39,7 @@ from . import (
     paging,
     pytest_export,
     remote,
+    replay_check,
     shown,
     state_tree,
     watch,
@@ -343,8 +348,13 @@ def state_node(request: HttpRequest) -> HttpResponse:
     return render(request, "ddt_timetravel/node.html", context)
 
 
-def _selected_entries(request: HttpRequest, target: Target) -> list[history.Entry]:
-    """The held events in ``from``..``to`` that match the filters, oldest first."""
+def _selected_entries(
+    request: HttpRequest, target: Target, displayable: bool = True
+) -> list[history.Entry]:
+    """The held events in ``from``..``to`` that match the filters, oldest first.
+
+    ``displayable=False`` keeps the states exactly as recorded (to run them again).
+    """
     first = _int_param(request, "from", default=1)
     last = _int_param(request, "to", default=MAX_SEQ)
     if last < first:
@@ -353,7 +363,7 @@ def _selected_entries(request: HttpRequest, target: Target) -> list[history.Entr
     if target.buffer is None:
         raise Gone(f"Time travel is off for {dotted_path(target.view)}.")
     _, held = history.read(target.view, target.buffer, first_seq=first, last_seq=last)
-    entries = [limits.displayable_entry(entry) for entry in held]
+    entries = [limits.displayable_entry(entry) for entry in held] if displayable else held
     if filters.active:
         entries = [e for e in entries if match(e.snapshot, filters, target.masker) is not None]
     if not entries:
@@ -415,6 +425,40 @@ def _import_view(request: HttpRequest) -> HttpResponse:
 
 #: Read-only: renders an exported file sent by this browser, stores nothing.
 import_timeline = panel_endpoint(method=require_POST)(_import_view)
+
+#: Events checked per request: the panel asks chunk after chunk, so it shows
+#: progress and Cancel simply stops asking.
+CHECK_CHUNK = 5
+
+
+@csrf_protect
+def _check_view(request: HttpRequest) -> HttpResponse:
+    target = _target(request)
+    entries = _selected_entries(request, target, displayable=False)
+    if request.GET.get("begin") and replay_check.only_masked(entries, target.masker):
+        raise BadQuery("Every change in these events is masked: there is nothing to compare.")
+    chunk = entries[:CHECK_CHUNK]
+    try:
+        checks = replay_check.check_events(dotted_path(target.view), chunk, target.masker)
+    except replay_check.CannotCheck as exc:
+        raise BadQuery(str(exc)) from None
+    rest = entries[len(chunk) :]
+    html = render_to_string("ddt_timetravel/check_rows.html", {"checks": checks}, request)
+    return JsonResponse(
+        {
+            "html": html,
+            "checked": len(chunk),
+            "remaining": len(rest),
+            "next": rest[0].seq if rest else None,
+            "diverged": [check.seq for check in checks if check.diverged],
+            "not_contained": replay_check.NOT_CONTAINED,
+        }
+    )
+
+
+#: "Check against current code": runs handlers (contained, see :mod:`.replay_check`),
+#: so only a CSRF-protected POST from the owner's page may start it.
+check_timeline = panel_endpoint(problem=_json_problem, method=require_POST)(_check_view)
 
 
 def _held_entries(target: Target) -> list[history.Entry]:

@@ -113,3 +113,26 @@ class NotesView(LiveView):
     @event_handler()
     def rename(self, title: str = "", **kwargs):
         self.title = title
+
+
+class SideEffectsView(LiveView):
+    """A handler that writes to the database, sends email, pushes and broadcasts."""
+
+    template = '<div dj-root dj-view="tests.live_views.SideEffectsView">{{ sent }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.sent = 0
+
+    @event_handler()
+    def notify(self, to: str = "ada@example.com", **kwargs):
+        from django.contrib.auth.models import User
+        from django.core.mail import send_mail
+        from djust.push import push_to_view
+
+        User.objects.create(username=f"notified-{User.objects.count() + 1}")
+        send_mail("Hello", "A note", "app@example.com", [to])
+        self.push_event("flash", {"text": "sent"})
+        push_to_view("tests.live_views.NoTimeTravelView", state={"count": 0})
+        self.sent += 1

@@ -145,3 +145,24 @@ def test_the_measured_methods_are_wrapped_once():
 def test_jit_serializers_name_the_variable_they_serialize(name):
     assert "variable_name" in parameters(JITMixin, name)
     assert getattr(JITMixin, name).__code__.co_filename.endswith("jit.py")
+
+
+# -- "Check against current code" ---------------------------------------------------
+
+
+def test_the_check_reads_state_components_and_push_events_as_djust_keeps_them():
+    from djust.testing import LiveViewTestClient
+    from djust.time_travel import EventSnapshot, restore_snapshot
+
+    from demo_app.views import ComponentsView, CounterView
+
+    client = LiveViewTestClient(CounterView).mount()
+    client.view_instance.push_event("flash", {"text": "hi"})
+    assert _djust.captured_state(client.view_instance) == {"count": 0}
+    assert _djust.pending_push_events(client.view_instance) == [("flash", {"text": "hi"})]
+
+    view = LiveViewTestClient(ComponentsView).mount().view_instance
+    state = {"__components__": {"counter": {"label": "Counter", "count": 3}}}
+    restore_snapshot(view, EventSnapshot("x", {}, None, 0.0, state_before=state))
+    assert _djust.component(view, "counter").state.count == 3
+    assert _djust.captured_state(view)["__components__"]["counter"]["count"] == 3

@@ -169,9 +169,9 @@ async def test_an_imported_file_is_rendered_inert_and_masked(live_socket):
     def post_files() -> list[tuple[int, str, str]]:
         client = client_for_session(live_socket.django_session_key)
         answers = []
-        for path in urls.values():
-            if "POST" not in allowed_methods(client, path):
-                continue
+        for name, path in urls.items():
+            if "POST" not in allowed_methods(client, path) or name == "ddt_timetravel_check":
+                continue  # the check runs recorded events: it takes no file
             for view in (XSS_PAYLOADS[0], "demo_app.views.TodosView"):
                 response = client.post(
                     f"{path}?session={uuid.uuid4()}&q=x",

@@ -5,6 +5,7 @@
 // listens to djust's and the toolbar's events. State lives in module scope so
 // the toolbar may replace the panel's DOM (UPDATE_ON_FETCH) at any time.
 
+import { initCheck } from "./check.js";
 import { initDock } from "./dock.js";
 import { initWatch, listenForWatch, rowsChanged } from "./watch.js";
 
@@ -1186,6 +1187,12 @@ function listenOnce() {
     djDebug.addEventListener("click", onExportClick);
     djDebug.addEventListener("click", onImportClose);
     djDebug.addEventListener("change", onImportChange);
+    initCheck(djDebug, () => ({
+        root: panelRoot(),
+        sessionId: state.sessionId,
+        filters: state.filters,
+        csrfToken: csrfToken(),
+    }));
     djDebug.addEventListener("djdt.panel.render", (event) => {
         if (event.detail && event.detail.panelId === PANEL_ID) init();
     });

@@ -1,0 +1,115 @@
+// "Check against current code": the server runs the selected events again on the
+// code as it is now, a few at a time; each answer adds its rows and says what is
+// left, so the panel shows progress, and Cancel simply stops asking.
+
+const check = { running: false, cancelled: false };
+
+export function initCheck(djDebug, context) {
+    djDebug.addEventListener("click", (event) => {
+        if (event.target.closest("[data-djtt-check-start]")) runCheck(context());
+        else if (event.target.closest("[data-djtt-check-cancel]")) check.cancelled = true;
+    });
+}
+
+function checkUrl(box, ctx, from, to, begin) {
+    const url = new URL(box.dataset.checkUrl, window.location.href);
+    url.searchParams.set("session", ctx.sessionId);
+    url.searchParams.set("from", from);
+    if (to) url.searchParams.set("to", to);
+    for (const [name, value] of Object.entries(ctx.filters || {})) {
+        if (value) url.searchParams.set(name, value);
+    }
+    if (begin) url.searchParams.set("begin", "1");
+    return url;
+}
+
+async function askChunk(url, csrfToken) {
+    const response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken },
+    });
+    if (response.status === 403) {
+        throw new Error("The check was refused: this page has no CSRF token (add {% csrf_token %} to the template).");
+    }
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || `The check failed (${response.status}).`);
+    return body;
+}
+
+function markFirst(rows, seq) {
+    const row = rows.querySelector(`[data-tt-check-seq="${seq}"]`);
+    if (!row) return;
+    row.dataset.ttCheckFirst = "1";
+    const label = document.createElement("strong");
+    label.className = "djtt-check-first";
+    label.textContent = "First divergence";
+    row.prepend(label);
+    const diff = row.querySelector("[data-djtt-check-diff]");
+    if (diff) diff.open = true;
+}
+
+function summary(done, total, diverged, first, cancelled) {
+    const head = cancelled ? `Cancelled after ${done} of ${total} events. ` : "";
+    if (diverged) return `${head}${diverged} of ${done} events diverge from the recording; the first is #${first}.`;
+    return `${head}All ${done} checked events still produce the recorded state.`;
+}
+
+async function runCheck(ctx) {
+    const box = ctx.root && ctx.root.querySelector("[data-djtt-check]");
+    if (!box || check.running) return;
+    const message = box.querySelector("[data-djtt-check-msg]");
+    const progress = box.querySelector("[data-djtt-check-progress]");
+    const rows = box.querySelector("[data-djtt-check-rows]");
+    const start = box.querySelector("[data-djtt-check-start]");
+    const cancel = box.querySelector("[data-djtt-check-cancel]");
+    message.textContent = "";
+    if (!ctx.sessionId) {
+        message.textContent = "The LiveView socket has not connected yet: nothing to check.";
+        return;
+    }
+    const form = ctx.root.querySelector("[data-djtt-export-form]");
+    const from = (form && form.elements.namedItem("from").value) || "1";
+    const to = (form && form.elements.namedItem("to").value) || "";
+    if (to && Number(to) < Number(from)) {
+        message.textContent = `Nothing to check: the range is reversed (#${from} comes after #${to}).`;
+        return;
+    }
+    rows.replaceChildren();
+    check.running = true;
+    check.cancelled = false;
+    start.disabled = true;
+    cancel.hidden = false;
+    let next = from;
+    let done = 0;
+    let total = 0;
+    let diverged = 0;
+    let first = null;
+    try {
+        while (next !== null && !check.cancelled) {
+            const body = await askChunk(checkUrl(box, ctx, next, to, done === 0), ctx.csrfToken);
+            const template = document.createElement("template");
+            template.innerHTML = body.html;
+            rows.append(template.content);
+            box.querySelector("[data-djtt-check-not-contained]").textContent = body.not_contained;
+            box.querySelector("[data-djtt-check-result]").hidden = false;
+            done += body.checked;
+            total = done + body.remaining;
+            diverged += body.diverged.length;
+            if (first === null && body.diverged.length) {
+                first = body.diverged[0];
+                markFirst(rows, first);
+            }
+            next = body.next === null ? null : String(body.next);
+            progress.textContent = `Checked ${done} of ${total} events…`;
+        }
+        progress.textContent = summary(done, total, diverged, first, next !== null);
+    } catch (error) {
+        message.textContent = error.message;
+        progress.textContent = done ? summary(done, total, diverged, first, true) : "";
+    } finally {
+        check.running = false;
+        start.disabled = false;
+        cancel.hidden = true;
+    }
+}

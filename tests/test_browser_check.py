@@ -1,0 +1,37 @@
+""" "Check against current code" from the panel in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_steps import open_time_travel, open_tools, wait_for_live_view
+
+pytestmark = pytest.mark.browser
+
+
+def test_check_against_current_code_lists_each_event(page, live_server_url):
+    page.goto(f"{live_server_url}/counter/")
+    wait_for_live_view(page)
+    for expected in ("1", "2"):
+        page.get_by_role("button", name="Increment", exact=True).click()
+        expect(page.locator("#count")).to_have_text(expected)
+    panel = open_time_travel(page)
+    expect(panel.locator("[data-tt-event]")).to_have_count(2)
+
+    open_tools(panel)
+    panel.get_by_role("button", name="Check against current code").click()
+
+    rows = panel.locator("[data-tt-check-seq]")
+    expect(rows).to_have_count(2)
+    expect(panel.locator("[data-tt-check-outcome=same]")).to_have_count(2)
+    expect(panel.locator("[data-djtt-check-progress]")).to_have_text(
+        "All 2 checked events still produce the recorded state."
+    )
+    expect(panel.locator("[data-djtt-check-not-contained]")).to_contain_text("outbound HTTP")
+    expect(panel.get_by_role("button", name="Cancel")).to_be_hidden()
+
+    panel.get_by_label("Events from #").fill("3")
+    panel.get_by_label("to #").fill("1")
+    panel.get_by_role("button", name="Check against current code").click()
+    expect(panel.locator("[data-djtt-check-msg]")).to_contain_text("the range is reversed")
