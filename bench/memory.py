@@ -179,7 +179,7 @@ def report(results: dict[Case, Sizes], options: Options) -> None:
             [
                 case.label,
                 kib(sizes.buffer),
-                f"{sizes.memo_entries} rows, {kib(sizes.memo)}",
+                f"{sizes.memo_entries} values, {kib(sizes.memo)}",
                 kib(sizes.tails),
                 f"{sizes.extra_percent:.2f} %",
                 kib(sizes.traced),
