@@ -48,6 +48,7 @@ const state = {
     messages: {}, // slot -> {text, kind}: errors and results, kept until dismissed
     pollFailed: false, // the main message is the poll's own "server down"
     selected: null, // seq of the row whose detail is open
+    activeSeq: null, // seq of the row that is the list's Tab stop, once the user chose one
     primed: false, // the list has had its first answer: later rows are new events
     unannounced: 0, // new rows not yet announced to screen readers
     newestUnannounced: null,
@@ -215,6 +216,7 @@ function resetTimeline(root, sessionId) {
     // A second session on the same page is a new view instance: its history starts empty.
     state.reconnected = state.sessionId !== null;
     state.selected = null;
+    state.activeSeq = null;
     state.sessionId = sessionId;
     state.headSeq = 1;
     state.viewing = null;
@@ -897,28 +899,35 @@ function rowsOf(root) {
 }
 
 // The list is one Tab stop: the active row (and its own buttons) can be tabbed to,
-// the arrow keys move between rows.
-function setActiveRow(root, active) {
-    for (const row of rowsOf(root)) {
-        const index = row === active ? 0 : -1;
-        row.tabIndex = index;
-        for (const control of row.querySelectorAll(":scope > .djtt-row-main button, :scope > details > summary")) {
-            control.tabIndex = index;
-        }
+// the arrow keys move between rows. The newest row is the stop until the user moves.
+function setRowTabStop(row, index) {
+    row.tabIndex = index;
+    for (const control of row.querySelectorAll(":scope > .djtt-row-main button, :scope > details > summary")) {
+        control.tabIndex = index;
     }
+}
+
+function setActiveRow(root, active) {
+    for (const row of rowsList(root).querySelectorAll(':scope > [data-tt-seq][tabindex="0"]')) {
+        if (row !== active) setRowTabStop(row, -1);
+    }
+    if (active) setRowTabStop(active, 0);
 }
 
 function keepOneTabStop(root) {
     const rows = rowsOf(root);
-    if (!rows.length || rows.some((row) => row.tabIndex === 0)) return;
-    const selected = rows.find((row) => Number(row.dataset.ttSeq) === state.selected);
-    setActiveRow(root, selected || rows[0]);
+    if (!rows.length) return;
+    const chosen = rows.find((row) => Number(row.dataset.ttSeq) === state.activeSeq);
+    const wanted = chosen || rows[0];
+    if (wanted.tabIndex !== 0) setActiveRow(root, wanted);
 }
 
 function onRowFocus(event) {
     const root = panelRoot();
     const row = event.target.closest && event.target.closest("[data-tt-seq]");
-    if (root && row && row.parentElement === rowsList(root) && row.tabIndex !== 0) setActiveRow(root, row);
+    if (!root || !row || row.parentElement !== rowsList(root)) return;
+    state.activeSeq = Number(row.dataset.ttSeq);
+    if (row.tabIndex !== 0) setActiveRow(root, row);
 }
 
 // One row is selected at a time: its detail (diff, state, params, SQL) is open,
@@ -1235,6 +1244,7 @@ function init() {
     state.list = list;
     if (!list.children.length) startRowsAgain(root);
     markViewing(root);
+    keepOneTabStop(root);
     watchForOlder(list);
     schedulePolling(root);
     refresh();
