@@ -115,3 +115,25 @@ class RenderHeavyCounterView(RenderQueryCounterView):
     @event_handler()
     def increment(self, **kwargs):
         self.count += 1
+
+
+class HostileStateView(LiveView):
+    """State built on the server from a small event: deep, wide, long or odd (bench/hostile.py).
+
+    djust caps a client frame at 64 KB; a handler can still grow state to megabytes.
+    """
+
+    template = '<div dj-root dj-view="bench.views.HostileStateView"><p>{{ shape }}</p></div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.shape = ""
+        self.value = None
+
+    @event_handler()
+    def build(self, shape: str = "", size: int = 0, variant: int = 0, **kwargs):
+        from bench.hostile import build_value
+
+        self.shape = shape
+        self.value = build_value(shape, size, variant)

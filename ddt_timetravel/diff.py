@@ -3,6 +3,11 @@
 The diff is a small tree that mirrors the data: dicts diff by key, lists of dicts
 that carry a unique ``id`` diff by that id (so an item inserted in the middle is
 one addition, not every later index changing), other lists diff by alignment.
+Alignment costs linear time on long lists: short lists (and short unmatched
+stretches) are aligned exactly by difflib; long ones are first trimmed of their
+common ends, then anchored on items that occur once on each side; a long stretch
+left between anchors is compared position by position, or, when that would say
+little, the list is reported as replaced with its count of changed positions.
 :func:`apply` replays a diff onto the old value, which is how the tests prove a
 diff says exactly what changed. :func:`flatten` turns it into display lines.
 Masking is applied later, on display: the diff itself works on real values so a
@@ -13,14 +18,20 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
 ID_KEY = "id"
-#: Beyond this many items, plain lists align by common prefix and suffix only.
-ALIGN_LIMIT = 5000
+#: Lists up to this long are aligned exactly by difflib, whatever they hold.
+SHORT_LIST = 200
+#: A stretch is aligned by difflib when the product of its two lengths is at most this.
+ALIGN_BUDGET = SHORT_LIST * SHORT_LIST
+#: An unaligned stretch compared position by position shows at most this many changes;
+#: beyond, the whole list is one "replaced" line.
+EDIT_LIMIT = 300
 
 
 class _Missing:
@@ -53,6 +64,22 @@ class Replaced:
 
     before: Any
     after: Any
+
+
+@dataclass(frozen=True)
+class ListReplaced(Replaced):
+    """A long list that could not be aligned cheaply: one line, with how much moved."""
+
+    changed_positions: int = 0
+
+    @property
+    def note(self) -> str:
+        """``list replaced: 5000 → 5000 items, 812 changed positions``."""
+        count = self.changed_positions
+        return (
+            f"list replaced: {len(self.before)} → {len(self.after)} items, "
+            f"{count} changed position{'' if count == 1 else 's'}"
+        )
 
 
 @dataclass(frozen=True)
@@ -138,6 +165,8 @@ def _id_of(item: Any) -> Any:
 
 
 def _keyed(items: list) -> bool:
+    if not all(isinstance(item, dict) for item in items):  # stops at the first non-dict
+        return False
     ids = [_id_of(item) for item in items]
     return bool(items) and None not in ids and len(set(ids)) == len(ids)
 
@@ -162,40 +191,126 @@ def _diff_keyed(before: list, after: list) -> KeyedListDiff:
     )
 
 
-def _fingerprint(item: Any) -> str:
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _fingerprint(item: Any) -> Any:
+    """Equal for items :func:`same` calls equal (1, True and 1.0 differ), and hashable."""
+    if item.__class__ in _SCALARS:
+        return (item.__class__, item)
     try:
         return json.dumps(item, sort_keys=True, default=repr, allow_nan=True)
     except TypeError:  # keys of mixed types cannot be sorted (never after djust's round trip)
         return repr(item)
 
 
-def _opcodes(before: list, after: list) -> list[tuple[str, int, int, int, int]]:
-    if max(len(before), len(after)) > ALIGN_LIMIT:
-        prefix = 0
-        while prefix < min(len(before), len(after)) and same(before[prefix], after[prefix]):
-            prefix += 1
-        suffix = 0
-        while suffix < min(len(before), len(after)) - prefix and same(
-            before[-1 - suffix], after[-1 - suffix]
-        ):
-            suffix += 1
-        codes = [("equal", 0, prefix, 0, prefix)]
-        codes.append(("replace", prefix, len(before) - suffix, prefix, len(after) - suffix))
-        codes.append(("equal", len(before) - suffix, len(before), len(after) - suffix, len(after)))
-        return [c for c in codes if c[1] != c[2] or c[3] != c[4]]
-    matcher = SequenceMatcher(
-        None, [_fingerprint(i) for i in before], [_fingerprint(i) for i in after], autojunk=False
+Opcode = tuple[str, int, int, int, int]
+
+
+class _Unaligned(Exception):
+    """A long stretch with no cheap alignment: compare by position or call it replaced."""
+
+
+def _difflib(a: list[Any], b: list[Any], i: int, j: int) -> list[Opcode]:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return [(tag, i + i1, i + i2, j + j1, j + j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+
+def _anchors(a: list[Any], b: list[Any]) -> list[tuple[int, int]]:
+    """Positions of items found exactly once on each side, in an order both sides keep.
+
+    The longest increasing run of such pairs (patience sorting, n log n) keeps
+    the anchors that agree with each other.
+    """
+    count_a, count_b = Counter(a), Counter(b)
+    where = {item: i for i, item in enumerate(a) if count_a[item] == 1}
+    pairs = [(where[item], j) for j, item in enumerate(b) if count_b[item] == 1 and item in where]
+    tails: list[int] = []  # tails[k]: index into pairs of the smallest end of a run of k + 1
+    previous: list[int] = []
+    for position, (i, _j) in enumerate(pairs):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if pairs[tails[middle]][0] < i:
+                low = middle + 1
+            else:
+                high = middle
+        previous.append(tails[low - 1] if low else -1)
+        if low == len(tails):
+            tails.append(position)
+        else:
+            tails[low] = position
+    run = []
+    position = tails[-1] if tails else -1
+    while position != -1:
+        run.append(pairs[position])
+        position = previous[position]
+    return run[::-1]
+
+
+def _align(
+    a: list[Any], b: list[Any], i1: int, i2: int, j1: int, j2: int, anchor: bool
+) -> list[Opcode]:
+    """Opcodes for ``a[i1:i2]`` against ``b[j1:j2]``, in time linear in their length."""
+    codes: list[Opcode] = []
+    start_i, start_j = i1, j1
+    while i1 < i2 and j1 < j2 and a[i1] == b[j1]:
+        i1, j1 = i1 + 1, j1 + 1
+    if i1 > start_i:
+        codes.append(("equal", start_i, i1, start_j, j1))
+    end_i, end_j = i2, j2
+    while i2 > i1 and j2 > j1 and a[i2 - 1] == b[j2 - 1]:
+        i2, j2 = i2 - 1, j2 - 1
+    if i1 == i2 or j1 == j2:
+        if i1 < i2 or j1 < j2:
+            codes.append(("delete" if j1 == j2 else "insert", i1, i2, j1, j2))
+    elif (i2 - i1) * (j2 - j1) <= ALIGN_BUDGET:
+        codes += _difflib(a[i1:i2], b[j1:j2], i1, j1)
+    elif anchor and (pairs := _anchors(a[i1:i2], b[j1:j2])):
+        i, j = i1, j1
+        for di, dj in pairs:
+            codes += _align(a, b, i, i1 + di, j, j1 + dj, anchor=False)
+            codes.append(("equal", i1 + di, i1 + di + 1, j1 + dj, j1 + dj + 1))
+            i, j = i1 + di + 1, j1 + dj + 1
+        codes += _align(a, b, i, i2, j, j2, anchor=False)
+    elif i2 - i1 == j2 - j1:
+        codes.append(("replace", i1, i2, j1, j2))  # compared position by position
+    else:
+        raise _Unaligned
+    if i2 < end_i:
+        codes.append(("equal", i2, end_i, j2, end_j))
+    return codes
+
+
+def _opcodes(before: list, after: list) -> list[Opcode]:
+    a = list(map(_fingerprint, before))
+    b = list(map(_fingerprint, after))
+    if max(len(a), len(b)) <= SHORT_LIST:
+        return _difflib(a, b, 0, 0)
+    return _align(a, b, 0, len(a), 0, len(b), anchor=True)
+
+
+def _changed_positions(before: list, after: list) -> int:
+    return sum(not same(x, y) for x, y in zip(before, after, strict=False)) + abs(
+        len(before) - len(after)
     )
-    return matcher.get_opcodes()
 
 
-def _diff_lists(before: list, after: list) -> ListDiff:
+def _diff_lists(before: list, after: list) -> ListDiff | ListReplaced:
+    try:
+        codes = _opcodes(before, after)
+    except _Unaligned:
+        return ListReplaced(before, after, _changed_positions(before, after))
     segments = []
-    for tag, i1, i2, j1, j2 in _opcodes(before, after):
+    edits = 0
+    for tag, i1, i2, j1, j2 in codes:
         if tag == "equal":
             segments.append(Segment("same", i1, i2, j1))
         elif tag == "replace" and i2 - i1 == j2 - j1:
             nodes = tuple(diff(before[i1 + k], after[j1 + k]) for k in range(i2 - i1))
+            edits += sum(node is not None for node in nodes)
+            if edits > EDIT_LIMIT and len(before) > SHORT_LIST:
+                return ListReplaced(before, after, _changed_positions(before, after))
             segments.append(Segment("edit", i1, i2, j1, nodes))
         else:
             if i2 > i1:
@@ -251,6 +366,8 @@ class Line:
     kind: Literal["added", "removed", "changed", "reordered"]
     before: Any = MISSING
     after: Any = MISSING
+    #: Said next to the line, e.g. how many positions of a replaced list changed.
+    note: str = ""
 
     @property
     def text_path(self) -> str:
@@ -277,7 +394,9 @@ def flatten(node: Node | None, path: tuple[Any, ...] = ()) -> Iterator[Line]:
     """Display lines of a diff, depth first, in the order of the data."""
     if node is None:
         return
-    if isinstance(node, Replaced):
+    if isinstance(node, ListReplaced):
+        yield Line(path, "changed", node.before, node.after, node.note)
+    elif isinstance(node, Replaced):
         yield Line(path, "changed", node.before, node.after)
     elif isinstance(node, DictDiff):
         for key, value in node.removed.items():

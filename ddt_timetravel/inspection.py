@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import cache
-from .diff import MISSING, Line, Node, diff, flatten, format_path
+from .diff import MISSING, DictDiff, Line, Node, diff, flatten, format_path
 from .formatting import COMPACT_LIMIT, compact, describe_size
 from .masking import MASKED, Masker
 
@@ -41,6 +41,8 @@ class DiffLine:
     masked: bool
     #: JSON path for the state tree, set when a side is too big to show whole.
     state_path: str = ""
+    #: Said beside the kind, e.g. how many positions of a replaced list changed.
+    note: str = ""
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _display_lines(
         before = show(line.before, masker)
         big = not hidden_id and (_is_big(line.before) or _is_big(line.after))
         path = json.dumps([*prefix_path, *_json_parts(line.path)]) if big else ""
-        shown.append(DiffLine(line.text_path, line.kind, before, after, False, path))
+        shown.append(DiffLine(line.text_path, line.kind, before, after, False, path, line.note))
     return shown
 
 
@@ -200,10 +202,15 @@ def build_view(
     groups = [g for g in groups if g.lines or g.hidden or not g.component_id]
     own_before, _ = _split(before or {})
     own_after, _ = _split(after or {})
+    own = raw.get("")
+    if own is None:
+        kept = set(own_before)
+    else:  # the diff already knows which keys stayed: never diff them a second time
+        kept = set(own.unchanged) if isinstance(own, DictDiff) else set()
     unchanged = [
         Unchanged(str(key), show(own_after[key], masker, masker.is_secret_key(key)))
         for key in own_after
-        if key in own_before and diff(own_before[key], own_after[key]) is None
+        if key in kept
     ]
     return DiffView(groups, unchanged)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel.diff import MISSING, apply, diff, flatten, format_path, same
+from ddt_timetravel.diff import MISSING, SHORT_LIST, apply, diff, flatten, format_path, same
 
 
 def lines(before, after):
@@ -96,3 +96,103 @@ def test_applying_the_diff_to_before_gives_after(before, after):
 def test_no_diff_between_equal_values(value):
     assert diff(value, value) is None
     assert list(flatten(diff(value, value))) == []
+
+
+# -- long lists: linear alignment ------------------------------------------------------
+
+
+def test_one_change_in_a_long_list_of_equal_cells_is_one_line():
+    board = [""] * 5000
+    after = [*board[:2500], "X", *board[2501:]]
+    assert lines(board, after) == [("[2500]", "changed", "", "X")]
+
+
+def test_an_insert_and_a_removal_in_a_long_list_are_two_lines():
+    before = [f"row {i}" for i in range(5000)]
+    after = [*before[:1000], "new", *before[1000:3000], *before[3001:]]
+    assert [(p, k) for p, k, *_ in lines(before, after)] == [
+        ("[1000]", "added"),
+        ("[3000]", "removed"),
+    ]
+
+
+def test_a_long_list_moved_around_unique_items_aligns_on_them():
+    before = [f"row {i}" for i in range(3000)]
+    after = [*before[:100], *before[2000:2100], *before[100:2000], *before[2100:]]
+    result = lines(before, after)
+    assert result and len(result) <= 200  # the moved block, not every later index
+    assert same(apply(before, diff(before, after)), after)
+
+
+def test_a_long_list_changed_everywhere_is_one_replaced_line_with_its_count():
+    before = [i % 3 for i in range(5000)]
+    after = [(i + 1) % 3 if i % 10 == 0 else i % 3 for i in range(5000)]
+    [line] = flatten(diff({"board": before}, {"board": after}))
+    assert (line.text_path, line.kind) == ("board", "changed")
+    assert line.note == "list replaced: 5000 → 5000 items, 500 changed positions"
+
+
+def test_long_lists_of_other_lengths_without_anchors_are_replaced():
+    before = [i % 2 for i in range(1000)]
+    after = [1, *before[:500], 1, 1, *before[500:]]
+    [line] = flatten(diff(before, after))
+    assert line.note.startswith("list replaced: 1000 → 1003 items")
+
+
+def old_opcodes(before, after):
+    """The alignment of short lists before linear alignment: difflib on JSON fingerprints."""
+    import json
+    from difflib import SequenceMatcher
+
+    def fingerprint(item):
+        return json.dumps(item, sort_keys=True, default=repr, allow_nan=True)
+
+    return SequenceMatcher(
+        None, [fingerprint(i) for i in before], [fingerprint(i) for i in after], autojunk=False
+    ).get_opcodes()
+
+
+short_lists = st.lists(
+    st.one_of(st.integers(0, 3), st.booleans(), st.sampled_from(["a", 1.0])), max_size=40
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(short_lists, short_lists)
+def test_short_lists_align_as_before(before, after):
+    from ddt_timetravel.diff import _opcodes
+
+    assert _opcodes(before, after) == old_opcodes(before, after)
+
+
+@st.composite
+def long_list_pairs(draw):
+    """A long list and an edited copy: cells changed, runs inserted, removed or moved."""
+    size = draw(st.integers(SHORT_LIST + 1, 700))
+    alphabet = draw(st.sampled_from([3, 50, 10_000]))  # many repeats, some, none
+    before = [
+        draw(st.integers(0, alphabet)) if i < 20 else (i * 7919) % alphabet for i in range(size)
+    ]
+    after = list(before)
+    for _ in range(draw(st.integers(1, 6))):
+        where = draw(st.integers(0, len(after)))
+        action = draw(st.sampled_from(["change", "insert", "remove", "move"]))
+        if action == "change" and where < len(after):
+            after[where] = -where
+        elif action == "insert":
+            after[where:where] = [-1] * draw(st.integers(1, 30))
+        elif action == "remove":
+            del after[where : where + draw(st.integers(1, 30))]
+        elif action == "move":
+            block = after[where : where + 40]
+            del after[where : where + 40]
+            to = draw(st.integers(0, len(after)))
+            after[to:to] = block
+    return before, after
+
+
+@settings(max_examples=150, deadline=None)
+@given(long_list_pairs())
+def test_applying_the_diff_of_long_lists_gives_after(pair):
+    before, after = pair
+    assert same(apply(before, diff(before, after)), after)

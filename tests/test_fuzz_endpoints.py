@@ -15,10 +15,12 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import logging
 import math
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,7 +29,7 @@ from djust.time_travel import EventSnapshot
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel import export, inspection, pytest_export, state_tree
+from ddt_timetravel import export, history, inspection, pytest_export, state_tree
 from ddt_timetravel.history import Entry, Window
 from ddt_timetravel.masking import Masker
 from ddt_timetravel.search import Filters
@@ -436,3 +438,73 @@ def test_an_event_name_cannot_inject_code_into_the_exported_module():
     assert "__import__" not in names  # the name stayed inside a string literal
     strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
     assert any(isinstance(v, str) and hostile in v for v in strings)
+
+
+# --------------------------------------------------------------------------
+# Hostile shapes recorded by djust: deep, wide, long lists, odd text
+# --------------------------------------------------------------------------
+
+LONE_SURROGATES = ["\ud800", "\udfff", "\ud83d", "a\udc00b"]
+odd_text = st.lists(
+    st.one_of(st.sampled_from(LONE_SURROGATES), st.text(max_size=5)), max_size=6
+).map("".join)
+hostile_values = st.one_of(
+    st.builds(nested, st.integers(90, 400), odd_text),
+    st.dictionaries(odd_text, st.one_of(odd_text, st.integers()), max_size=300),
+    st.lists(st.sampled_from(["", "X", 0, None]), min_size=201, max_size=3000),
+    st.lists(st.integers(0, 10**6), min_size=201, max_size=3000, unique=True),
+    st.text(min_size=2000, max_size=20_000),
+    st.lists(st.fixed_dictionaries({"id": st.integers(0, 10**6), "t": odd_text}), max_size=500),
+)
+HOSTILE_SETTINGS = settings(
+    max_examples=25,
+    deadline=timedelta(seconds=20),  # the budget of one example: an event and ten requests
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_hostile_states_never_break_an_endpoint(live_socket, caplog):
+    caplog.set_level(logging.ERROR)
+    await live_socket.mount("tests.live_views.DeepView", "/deep/")
+    loop = asyncio.get_running_loop()
+    urls = panel_urls()
+
+    def fuzz() -> None:
+        client = client_for_session(live_socket.django_session_key)
+        session = live_socket.session_id
+
+        @HOSTILE_SETTINGS
+        @given(value=hostile_values, nudge=hostile_values)
+        def probe(value: Any, nudge: Any) -> None:
+            for sent in (value, nudge):
+                event = live_socket.event("put", value=sent)
+                asyncio.run_coroutine_threadsafe(event, loop).result(timeout=60)
+            buffer = live_socket.view._time_travel_buffer
+            newest = history.read(live_socket.view, buffer, first_seq=1)[0].last_seq
+            seq = str(newest)
+            queries = [
+                ("ddt_timetravel_timeline", {}),
+                ("ddt_timetravel_timeline", {"key": "value", "q": "\ufffd"}),
+                ("ddt_timetravel_diff", {"seq": seq}),
+                ("ddt_timetravel_diff", {"seq": seq, "against": str(max(1, newest - 1))}),
+                ("ddt_timetravel_state", {"seq": seq, "which": "after", "path": '["value"]'}),
+                ("ddt_timetravel_export", {"format": "pytest", "from": seq}),
+            ]
+            for name, query in queries:
+                response = client.get(urls[name], {"session": session, **query})
+                check_answer(f"{name} {query}", response)
+            exported = client.get(urls["ddt_timetravel_export"], {"session": session, "from": seq})
+            check_answer("export", exported)
+            response = client.post(
+                f"{urls['ddt_timetravel_import']}?session={session}",
+                exported.content,
+                content_type="application/json",
+            )
+            check_answer("import of the export", response)
+
+        probe()
+
+    await off_loop(fuzz)
+    assert errors_logged(caplog) == []

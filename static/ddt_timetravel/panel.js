@@ -35,7 +35,7 @@ const state = {
     shownSerial: 0, // the server's count of restores and replays behind ``viewing``
     pendingJump: null, // {seq, which} sent, not yet acknowledged
     pendingReplay: null, // the replay form whose frame was sent, not yet acknowledged
-    importedFile: null, // text of an opened export, re-sent when filters change
+    importedFile: null, // text of an opened export, sent once: filters then run on its rows
     refreshing: false,
     again: false,
     timer: null,
@@ -430,7 +430,7 @@ async function refresh() {
         const body = await response.text();
         if (generation !== state.generation) return; // it answers older filters
         if (!response.ok) {
-            pollFailed(body || `The panel request failed (${response.status}).`);
+            pollFailed(failureText(response, body, "The panel request failed"));
             return;
         }
         if (state.pollFailed) report("main", null);
@@ -463,6 +463,25 @@ async function serverAnswers(root) {
     }
 }
 
+// A failed answer in one short sentence. The panel's endpoints answer in plain
+// text (or JSON); anything else (a debug page, a proxy's error page) is named by
+// its status only, never shown raw.
+function failureText(response, body, what) {
+    const type = response.headers.get("Content-Type") || "";
+    const text = (body || "").trim();
+    if (type.startsWith("text/plain") && text && text.length <= 500) return text;
+    if (type.startsWith("application/json")) {
+        try {
+            const error = JSON.parse(text).error;
+            if (error) return String(error);
+        } catch (problem) {
+            // not the panel's JSON: fall through to the status
+        }
+    }
+    const where = response.status >= 500 ? ": the server's log says why" : "";
+    return `${what} (the server answered ${response.status}${where}).`;
+}
+
 // fetch(), with "Failed to fetch" said in words.
 async function panelFetch(url, options) {
     try {
@@ -483,7 +502,7 @@ async function loadOlder() {
         const body = await response.text();
         if (generation !== state.generation || root !== panelRoot()) return; // rows started again
         if (!response.ok) {
-            pollFailed(body || `The panel request failed (${response.status}).`);
+            pollFailed(failureText(response, body, "The panel request failed"));
             return;
         }
         const fragment = parseFragment(body);
@@ -580,7 +599,7 @@ function endpointUrl(root, name, params) {
 async function fetchFragment(url) {
     const response = await panelFetch(url);
     const body = await response.text();
-    if (!response.ok) throw new Error(body || `The panel request failed (${response.status}).`);
+    if (!response.ok) throw new Error(failureText(response, body, "The panel request failed"));
     const template = document.createElement("template");
     template.innerHTML = body;
     return template.content;
@@ -665,7 +684,7 @@ function applyFilters(filters) {
     const root = panelRoot();
     state.filters = filters;
     saveFilters();
-    showImport();
+    if (root) filterImported(root);
     // Different filters select different rows: start the list again, and drop
     // any answer still on its way for the old filters.
     if (!root) {
@@ -825,8 +844,8 @@ async function onExportClick(event) {
     try {
         const response = await panelFetch(endpointUrl(root, "exportUrl", params));
         if (!response.ok) {
-            const reason = (await response.text()) || `the server answered ${response.status}`;
-            report("export", `Nothing was exported: ${reason}`);
+            const reason = failureText(response, await response.text(), "The export failed");
+            report("export", `Nothing was exported. ${reason}`);
             return;
         }
         const disposition = response.headers.get("Content-Disposition") || "";
@@ -856,9 +875,7 @@ async function showImport() {
     const root = panelRoot();
     if (!root || state.importedFile === null) return;
     const result = root.querySelector("[data-djtt-import-result]");
-    const params = {};
-    for (const name of FILTER_NAMES) params[name] = state.filters[name];
-    const url = endpointUrl(root, "importUrl", params);
+    const url = endpointUrl(root, "importUrl", {});
     if (!state.sessionId) url.searchParams.delete("session");
     try {
         const response = await panelFetch(url, {
@@ -868,14 +885,54 @@ async function showImport() {
         });
         const body = await response.text();
         if (response.status === 403) throw new Error("The import was refused: this page has no CSRF token (add {% csrf_token %} to the template).");
-        if (!response.ok) throw new Error(body || `The import failed (${response.status}).`);
+        if (!response.ok) throw new Error(failureText(response, body, "The file could not be opened"));
         const template = document.createElement("template");
         template.innerHTML = body;
         result.replaceChildren(template.content);
+        filterImported(root);
     } catch (error) {
         result.replaceChildren();
         report("export", error.message);
     }
+}
+
+// The key filter's rule (search.key_changed): the path, anything below it, or above it.
+function pathMatches(path, key) {
+    return path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`) || key.startsWith(`${path}[`);
+}
+
+function importedRowMatches(row, filters, marker) {
+    const event = filters.event.toLowerCase();
+    if (event && !(row.dataset.ttEvent || "").toLowerCase().includes(event)) return false;
+    if (filters.errors === "1" && !row.classList.contains("djtt-has-error")) return false;
+    if (filters.key) {
+        const paths = [...row.querySelectorAll("[data-djtt-path]")].map((line) => {
+            const component = line.closest("[data-djtt-component]");
+            const path = line.dataset.djttPath;
+            return component ? `component:${component.dataset.djttComponent}.${path}` : path;
+        });
+        if (!paths.some((path) => pathMatches(path, filters.key))) return false;
+    }
+    const needle = filters.q.toLowerCase();
+    if (!needle) return true;
+    const text = marker ? row.textContent.split(marker).join(" ") : row.textContent;
+    return text.toLowerCase().includes(needle); // a masked value never matches, nor its marker
+}
+
+// An opened file is sent to the server once; the filters then run here, on the
+// rows it rendered (what is shown, so a value cut for display matches by its shown part).
+function filterImported(root) {
+    const imported = root.querySelector("[data-djtt-imported]");
+    if (!imported) return;
+    const rows = [...imported.querySelectorAll("li[data-tt-seq]")];
+    let shown = 0;
+    for (const row of rows) {
+        row.hidden = !importedRowMatches(row, state.filters, root.dataset.maskMarker || "");
+        if (!row.hidden) shown += 1;
+    }
+    const count = imported.querySelector("[data-djtt-import-count]");
+    const active = FILTER_NAMES.some((name) => state.filters[name]);
+    if (count) count.textContent = active ? `Showing ${shown} of ${rows.length} matching the filters.` : "";
 }
 
 async function onImportChange(event) {
