@@ -114,6 +114,22 @@ def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme):
     expect(panel.locator("[data-djtt-empty]")).to_contain_text("0 of 5 events match")
     audit(page, "filters that match nothing", report)
 
+    panel.get_by_role("button", name="Clear", exact=True).click()
+    watch = panel.get_by_role("searchbox", name="Watch")
+    watch.fill("count >")
+    expect(panel.locator("[data-djtt-watch-result]")).to_contain_text("position")
+    audit(page, "a watch that does not parse", report)
+    watch.fill("count > 2")
+    expect(panel.locator(".djtt-watch-hit")).to_have_count(3, timeout=15_000)
+    audit(page, "rows marked by a watch", report)
+    row(panel, 4).locator(".djtt-seq").click()
+    row(panel, 4).get_by_role("button", name="History of count").click()
+    expect(panel.locator("[data-djtt-key-box] circle")).not_to_have_count(0)
+    panel.get_by_role("button", name="Charts").click()
+    expect(panel.locator("[data-djtt-charts-box] [data-djtt-bar]")).to_have_count(5)
+    panel.locator("[data-djtt-charts-box] summary").first.click()
+    audit(page, "key history and charts", report)
+
     assert report == {}, json.dumps(report, indent=1)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -26,6 +28,9 @@ def test_watch_finds_the_first_event_where_count_passed_3_and_restores_it(page, 
     expect(panel.locator(".djtt-watch-hit")).to_have_count(3)
     first = row(panel, 4)
     expect(first).to_have_attribute("data-djtt-watch", "first")
+    expect(first).to_have_class(re.compile(r"\bdjtt-selected\b"))
+    expect(watch).to_be_focused()  # typing goes on in the box
+    watch.press("Enter")  # to the first match
     expect(first).to_be_focused()
     page.keyboard.press("Enter")  # restore the selected row's after-state
     expect(page.locator("#count")).to_have_text("4")
@@ -35,6 +40,7 @@ def test_watch_finds_the_first_event_where_count_passed_3_and_restores_it(page, 
     page.keyboard.press("Alt+ArrowUp")
     expect(row(panel, 5)).to_be_focused()
     panel.get_by_role("button", name="Back to live").click()
+    expect(page.locator("#count")).to_have_text("6")
     click_increment(page, 1)
     expect(row(panel, 7)).to_have_attribute("data-djtt-watch", "hit")
 

@@ -98,11 +98,12 @@ async function evaluate(root, { select }) {
     watchState.holds = answer.holds;
     markRows(root);
     sayWatch(root, describe(answer.holds, answer.held));
-    if (select && answer.first !== null) selectEvent(root, answer.first);
+    // While typing, the first match is shown but focus stays in the box; Enter moves there.
+    if (select && answer.first !== null) selectEvent(root, answer.first, { focus: false });
 }
 
-// Select an event's row: focus it, open its detail and bring it into view.
-function selectEvent(root, seq) {
+// Select an event's row: open its detail, bring it into view and (unless told not to) focus it.
+function selectEvent(root, seq, { focus = true } = {}) {
     const row = panel.rowOf(root, seq);
     if (!row) {
         panel.report("main", `Event #${seq} is not in the list (filtered out or no longer held).`);
@@ -110,7 +111,7 @@ function selectEvent(root, seq) {
     }
     panel.setActiveRow(root, row);
     panel.selectRow(root, row);
-    row.focus();
+    if (focus) row.focus();
     row.scrollIntoView({ block: "nearest" });
 }
 
@@ -160,9 +161,14 @@ function onWatchStep(event) {
 }
 
 function onWatchKey(event) {
-    if (!event.altKey || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
     const root = panel.root();
     if (!root || !root.contains(event.target)) return;
+    if (event.key === "Enter" && event.target.matches("[data-djtt-watch]") && watchState.holds.length) {
+        event.preventDefault();
+        selectEvent(root, watchState.holds[0]); // to the first match, to restore it with Enter
+        return;
+    }
+    if (!event.altKey || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
     if (step(root, event.key === "ArrowDown" ? "older" : "newer")) {
         event.preventDefault();
         event.stopPropagation();
