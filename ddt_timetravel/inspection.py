@@ -43,6 +43,9 @@ class DiffLine:
     state_path: str = ""
     #: Said beside the kind, e.g. how many positions of a replaced list changed.
     note: str = ""
+    #: The path from the state's root (components under ``__components__``), for
+    #: "History of this key".
+    key_path: str = ""
 
 
 @dataclass
@@ -145,6 +148,7 @@ def _display_lines(
                     ShownValue("(absent)", absent=True) if kind == "added" else marker,
                     ShownValue("(absent)", absent=True) if kind == "removed" else marker,
                     True,
+                    key_path=format_path((*prefix_path, *prefix)),
                 )
             )
             continue
@@ -156,7 +160,10 @@ def _display_lines(
         before = show(line.before, masker)
         big = not hidden_id and (_is_big(line.before) or _is_big(line.after))
         path = json.dumps([*prefix_path, *_json_parts(line.path)]) if big else ""
-        shown.append(DiffLine(line.text_path, line.kind, before, after, False, path, line.note))
+        key_path = "" if hidden_id else format_path((*prefix_path, *line.path))
+        shown.append(
+            DiffLine(line.text_path, line.kind, before, after, False, path, line.note, key_path)
+        )
     return shown
 
 

@@ -21,6 +21,10 @@ def parse(response):
     return html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
 
 
+def parse_html(text: str):
+    return html5lib.parse(text, namespaceHTMLElements=False)
+
+
 def svg(document, tag: str) -> list:
     """SVG elements by local name (html5lib keeps them in the SVG namespace)."""
     return [element for element in document.iter() if str(element.tag).endswith("}" + tag)]
@@ -107,3 +111,21 @@ async def test_another_browser_gets_404(live_socket, open_live_socket):
     for name, params in (("watch", {"expr": "count > 0"}), ("key", {"keypath": "count"})):
         response = await panel_get(other, name, **params, session=live_socket.session_id)
         assert response.status_code == 404
+
+
+async def test_a_component_key_has_a_history_from_the_views_root(live_socket):
+    await live_socket.mount("demo_app.views.ComponentsView", url="/components/")
+    await live_socket.send(
+        {"type": "event", "event": "flip", "params": {"component_id": "lamp"}, "ref": 1}
+    )
+    await live_socket.receive_until("patch")
+    diff = (await panel_get(live_socket, "diff", seq=1)).content.decode()
+    buttons = [
+        b.attrib["data-djtt-key-history"]
+        for b in parse_html(diff).iter("button")
+        if "data-djtt-key-history" in b.attrib
+    ]
+    assert buttons == ["__components__.lamp.on"]
+    story = await panel_get(live_socket, "key", keypath=buttons[0])
+    assert story.status_code == 200
+    assert "1 change in 1 event" in story.content.decode()
