@@ -12,6 +12,7 @@ changed, so restoring still uses exactly what djust recorded.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from itertools import accumulate
 from typing import Any
@@ -48,10 +49,8 @@ def json_too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """``text`` with lone surrogates replaced by U+FFFD (a valid pair is joined)."""
-    if text.isascii() or not _SURROGATE.search(text):
-        return text
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    """``text`` with every surrogate code point (UTF-8 cannot encode one) replaced by U+FFFD."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _needs_cleaning(value: Any, max_depth: int) -> bool:
@@ -101,8 +100,18 @@ def _cleaned(value: Any, max_depth: int) -> Any:
 def displayable(value: Any, max_depth: int = MAX_DEPTH) -> tuple[Any, bool]:
     """``value`` safe to show and export, and whether it had to be altered.
 
-    Returns ``value`` itself when nothing needed changing (no copy).
+    Returns ``value`` itself when nothing needed changing (no copy). Recorded
+    states are JSON, so the check runs at C speed on their JSON text; only a
+    value too deep (or not JSON) is walked in Python.
     """
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError, RecursionError):
+        text = None
+    if text is not None and not json_too_deep(text.encode("utf-8", "surrogatepass"), max_depth):
+        if text.isascii() or not _SURROGATE.search(text):
+            return value, False
+        return json.loads(_SURROGATE.sub("\ufffd", text)), True
     if not _needs_cleaning(value, max_depth):
         return value, False
     return _cleaned(value, max_depth), True

@@ -52,6 +52,8 @@ from .switch import panel_enabled
 from .timeline import build_row, build_rows
 
 MAX_SEQ = 2**53
+#: Exports up to this many characters are indented for reading; bigger ones stay compact.
+PRETTY_EXPORT_LIMIT = 256 * 1024
 PANEL_OFF_MESSAGE = (
     "The Time Travel panel is switched off for this browser (the toolbar's checkbox or "
     "DISABLE_PANELS)."
@@ -391,7 +393,9 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
         source = pytest_export.pytest_module(view_path, entries, target.masker)
         return _download(source, f"test_{slug}_timetravel.py", "text/x-python; charset=utf-8")
     document = export.timeline_document(view_path, entries, target.masker)
-    body = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    body = json.dumps(document, ensure_ascii=False, default=str)
+    if len(body) <= PRETTY_EXPORT_LIMIT:  # indenting runs json's pure-Python encoder
+        body = json.dumps(document, ensure_ascii=False, indent=2, default=str)
     return _download(body, f"{slug}-timeline.json", "application/json")
 
 

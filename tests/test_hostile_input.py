@@ -60,10 +60,13 @@ def test_displayable_keeps_clean_values_as_they_are():
 
 
 def test_displayable_replaces_lone_surrogates_in_values_and_keys():
-    shown, altered = limits.displayable({"k\udc00": [LONE, "\ud83d\ude00"]})
-    assert altered
-    assert shown == {"k\ufffd": ["a\ufffdb", "😀"]}
-    json.dumps(shown, ensure_ascii=False).encode("utf-8")
+    for value in ({"k\udc00": [LONE, "\ud83d"]}, {"k\udc00": [LONE, (1, "\ud83d")], 2: None}):
+        shown, altered = limits.displayable(value)  # JSON, and not JSON (tuple, int key)
+        assert altered
+        assert shown["k\ufffd"][0] == "a\ufffdb"
+        json.dumps(shown, ensure_ascii=False).encode("utf-8")
+    deep, altered = limits.displayable({"k": [nested(200, LONE)]})
+    assert altered and "\ud800" not in json.dumps(deep, ensure_ascii=False)
 
 
 def test_displayable_cuts_deep_nesting_iteratively():
