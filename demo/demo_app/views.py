@@ -19,6 +19,7 @@ PAGES = [
     ("/async/", "Async", "an async handler and background work"),
     ("/library/", "Library", "an N+1 query loop next to its select_related fix"),
     ("/books/", "Books", "a template that walks a queryset: an N+1 in the render, and its fix"),
+    ("/ticker/", "Ticker", "sends itself events at a rate you set: restore while they arrive"),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from demo_app import books, views
+from demo_app import books, ticker, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("async/", views.AsyncView.as_view(), name="async"),
     path("library/", views.LibraryView.as_view(), name="library"),
     path("books/", books.BooksView.as_view(), name="books"),
+    path("ticker/", ticker.TickerView.as_view(), name="ticker"),
     path("__debug__/", include("debug_toolbar.urls")),
 ]
