@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from django.utils.module_loading import import_string
 from djust.serialization import decimal_tags_to_strings
 
 from .diff import same
@@ -43,6 +44,7 @@ from .replay_compare import (
     changed_keys,
     expected_value,
     is_volatile,
+    unawaited_replay,
     unchecked_keys,
 )
 
@@ -118,6 +120,7 @@ class ExportedEvent:
     skipped: tuple[Skipped, ...]
     unchecked_keys: tuple[str, ...]
     restore: Restore | None
+    not_run: bool = False
 
 
 def _fingerprint(value: Any) -> str:
@@ -223,7 +226,9 @@ def _restore(
     return Restore(why=why, changes=changes, removed=removed, masked=tuple(masked))
 
 
-def _exported_event(entry: Entry, masker: Masker, restore: Restore | None) -> ExportedEvent:
+def _exported_event(
+    entry: Entry, masker: Masker, restore: Restore | None, view_class: type | None
+) -> ExportedEvent:
     snapshot = entry.snapshot
     before = decimal_tags_to_strings(snapshot.state_before or {})
     after = decimal_tags_to_strings(snapshot.state_after or {})
@@ -246,10 +251,13 @@ def _exported_event(entry: Entry, masker: Masker, restore: Restore | None) -> Ex
         skipped=tuple(skipped),
         unchecked_keys=tuple(unchecked),
         restore=restore,
+        not_run=unawaited_replay(snapshot, getattr(view_class, snapshot.event_name, None)),
     )
 
 
-def exported_events(entries: Sequence[Entry], masker: Masker) -> list[ExportedEvent]:
+def exported_events(
+    entries: Sequence[Entry], masker: Masker, view_class: type | None = None
+) -> list[ExportedEvent]:
     """Each entry with what the test sends, expects and restores before it."""
     landmarks = _Landmarks()
     events = []
@@ -272,7 +280,7 @@ def exported_events(entries: Sequence[Entry], masker: Masker) -> list[ExportedEv
             if not same(before, previous_after):
                 why = landmarks.why(entry.seq, snapshot, previous_after)
                 restore = _restore(before, previous_after, masker, why)
-        events.append(_exported_event(entry, masker, restore))
+        events.append(_exported_event(entry, masker, restore, view_class))
         landmarks.add(entry.seq, snapshot)
         previous = entry
     return events
@@ -332,6 +340,11 @@ def _event_lines(event: ExportedEvent, before: str, after: str) -> list[str]:
     if lines:
         lines.append("")
     lines += comment(f"Event #{event.seq}: {event.name}")
+    if event.not_run:
+        return lines + comment(
+            "A forward replay of an async handler: djust's replay calls it without "
+            "awaiting it, so it never ran and changed nothing. Not run here either."
+        )
     if event.skipped_params:
         skipped = ", ".join(event.skipped_params)
         lines += comment(f"Masked in the recording, so not sent: {skipped}. Pass values if needed.")
@@ -464,7 +477,11 @@ def pytest_module(
     if not entries:
         raise ValueError("There are no events to export.")
     module, _, class_name = view_path.rpartition(".")
-    events = exported_events(entries, masker)
+    try:
+        view_class = import_string(view_path)
+    except ImportError:
+        view_class = None  # nothing to learn from the class: every event is sent
+    events = exported_events(entries, masker, view_class)
     moment = (captured_at or datetime.now(tz=timezone.utc)).isoformat(timespec="seconds")
     span = f"#{events[0].seq}" + (f" to #{events[-1].seq}" if len(events) > 1 else "")
     about = (
@@ -500,6 +517,7 @@ def pytest_module(
         "import inspect",
         *(["from unittest.mock import ANY"] if any(e.skipped for e in events) else []),
         "",
+        "import pytest",
         "from asgiref.sync import async_to_sync",
         "from djust.serialization import decimal_tags_to_strings",
         "from djust.testing import LiveViewTestClient",
@@ -511,6 +529,7 @@ def pytest_module(
     ]
     out += constants
     out += ["", HELPERS, ""]
+    out.append("@pytest.mark.django_db")
     out.append(f"def {test_name(view_path, events)}():")
     out.append(f'    """Events {span} of {class_name}, replayed as recorded."""')
     out.append(f"    client = LiveViewTestClient({class_name})")

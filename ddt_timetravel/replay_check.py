@@ -48,6 +48,7 @@ from .replay_compare import (
     changed_keys,
     expected_value,
     judge,
+    unawaited_replay,
     unchecked_keys,
 )
 
@@ -73,7 +74,7 @@ class EventCheck:
 
     seq: int
     name: str
-    outcome: str  # "same", "diverged" or "masked" (nothing but masked changes to compare)
+    outcome: str  # "same", "diverged", "masked" (only masked changes) or "not-run"
     message: str
     mismatches: tuple[Mismatch, ...] = ()
     skipped: tuple[Skipped, ...] = ()
@@ -250,6 +251,12 @@ def check_event(cls: type, entry: Entry, masker: Masker) -> EventCheck:
         for key in changed_keys(before, after)
     }
     unchecked = unchecked_keys([before, after], masker)
+    if unawaited_replay(snapshot, getattr(cls, name, None)):
+        message = (
+            "Not run: a forward replay of an async handler, which djust's replay never "
+            "awaited (it changed nothing when recorded)."
+        )
+        return EventCheck(entry.seq, name, "not-run", message)
     sink: list[str] = []
     token = _sink.set(sink)
     outbox_start = len(mail.outbox)

@@ -7,10 +7,12 @@ Parts that cannot be held to a recorded value are not compared: masked
 secrets (never written out, so never known) and values that depend on time or
 chance, by name (``created_at``, ``timestamp``, ``uuid``) or by shape (ISO
 datetimes, UUIDs), at any depth. Pure: no request, no settings, no djust.
+
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -206,3 +208,18 @@ def judge(
         if found is not None:
             return found
     return None
+
+
+def unawaited_replay(snapshot: Any, handler: Any) -> bool:
+    """True for a forward replay of an async handler that djust never awaited.
+
+    djust's ``replay_event`` calls the handler without awaiting it, so an async
+    handler's coroutine never runs: the replay is recorded (no ``ref``) with
+    nothing changed. Replaying the history runs it the same way: not at all.
+    """
+    return (
+        snapshot.ref is None
+        and not snapshot.error
+        and inspect.iscoroutinefunction(handler)
+        and same(snapshot.state_before or {}, snapshot.state_after or {})
+    )

@@ -192,3 +192,16 @@ async def test_time_and_chance_values_are_skipped_at_any_depth(live_socket, tmp_
     )
     failed = run_pytest(tmp_path, test_file)
     assert "title after event #3 rename" in failed.stdout
+
+
+async def test_a_replay_of_an_async_handler_that_djust_never_awaited(live_socket, tmp_path):
+    await live_socket.mount("demo_app.views.AsyncView", "/async/")
+    await live_socket.event("fetch")
+    await replay(live_socket, 0)  # djust calls fetch without awaiting it: nothing changes
+    await live_socket.event("fetch")
+
+    source, test_file = await exported(live_socket, tmp_path)
+
+    assert "A forward replay of an async handler" in source
+    assert source.count('send(client, "fetch")') == 2
+    assert_passes(source, test_file)

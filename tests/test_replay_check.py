@@ -186,3 +186,16 @@ async def test_a_view_class_that_is_gone_and_a_range_of_masked_changes(live_sock
     gone = await ask(live_socket)
     assert gone.status_code == 400
     assert "tests.live_views.NotesView cannot be imported any more" in gone.json()["error"]
+
+
+async def test_a_replay_djust_never_awaited_is_not_run(live_socket):
+    await live_socket.mount("demo_app.views.AsyncView", "/async/")
+    await live_socket.event("fetch")
+    await live_socket.send({"type": "forward_replay", "from_index": 0})
+    await live_socket.receive_until("time_travel_state", "error")
+
+    [answer] = await check_all(live_socket)
+
+    assert answer["diverged"] == []
+    assert 'data-tt-check-seq="1" data-tt-check-outcome="same"' in answer["html"]
+    assert 'data-tt-check-seq="2" data-tt-check-outcome="not-run"' in answer["html"]
