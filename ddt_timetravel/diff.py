@@ -379,15 +379,32 @@ def format_path(path: tuple[Any, ...]) -> str:
     """``items[id=3].done``, ``rows[2]``, ``["odd key"]`` for display and filtering."""
     text = ""
     for part in path:
-        if isinstance(part, tuple):
-            text += f"[{part[0]}={json.dumps(part[1])}]"
-        elif isinstance(part, int):
-            text += f"[{part}]"
-        elif isinstance(part, str) and part.isidentifier():
-            text += f".{part}" if text else part
-        else:
-            text += f"[{json.dumps(str(part))}]"
+        text += path_step(part, first=not text)
     return text
+
+
+def path_step(part: Any, first: bool = False) -> str:
+    """One step of :func:`format_path`: ``[id=3]``, ``[2]``, ``.done`` (``done`` first)."""
+    if isinstance(part, tuple):
+        return f"[{part[0]}={json.dumps(part[1])}]"
+    if isinstance(part, int):
+        return f"[{part}]"
+    if isinstance(part, str) and part.isidentifier():
+        return part if first else f".{part}"
+    return f"[{json.dumps(str(part))}]"
+
+
+def same_items(before: list, after: list) -> bool:
+    """The same items, counted with repeats, whatever their order (a reorder)."""
+    return Counter(map(_fingerprint, before)) == Counter(map(_fingerprint, after))
+
+
+def list_steps(items: list) -> list[Any]:
+    """How paths name each of ``items``: by id when every item has a distinct one
+    (``("id", 3)``, shown ``[id=3]``, as the diff names it), else by position."""
+    if _keyed(items):
+        return [(ID_KEY, _id_of(item)) for item in items]
+    return list(range(len(items)))
 
 
 def flatten(node: Node | None, path: tuple[Any, ...] = ()) -> Iterator[Line]:

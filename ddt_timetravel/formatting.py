@@ -14,8 +14,19 @@ COMPACT_LIMIT = 60
 
 
 def shorten(text: str, limit: int = COMPACT_LIMIT) -> str:
-    """Cut ``text`` to ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Cut ``text`` to ``limit`` characters with an ellipsis, never inside a mask marker."""
+    return text if len(text) <= limit else text[: cut_point(text, limit - 1)] + "…"
+
+
+def cut_point(text: str, at: int) -> int:
+    """``at``, or the start of the mask marker that ``at`` would cut in two."""
+    marker = str(MASKED)
+    start = text.find(marker)
+    while start != -1 and start < at:
+        if at < start + len(marker):
+            return start
+        start = text.find(marker, start + 1)
+    return at
 
 
 def compact(value: Any, limit: int = COMPACT_LIMIT) -> str:
@@ -27,7 +38,8 @@ def compact(value: Any, limit: int = COMPACT_LIMIT) -> str:
     if isinstance(value, dict) and len(value) > 3:
         return f"{{{len(value)} keys}}"
     if isinstance(value, str) and len(value) > limit:
-        return json.dumps(value[: limit - 2], ensure_ascii=False)[:-1] + '…"'
+        kept = value[: cut_point(value, limit - 2)]
+        return json.dumps(kept, ensure_ascii=False)[:-1] + '…"'
     return shorten(json.dumps(value, default=_masked_or_str, ensure_ascii=False), limit)
 
 
@@ -37,10 +49,13 @@ def pretty(value: Any) -> str:
 
 
 def compact_params(params: dict[str, Any], limit: int = COMPACT_LIMIT) -> str:
-    """``amount=5, label="x"`` style summary of event params."""
-    if not params:
-        return ""
-    text = ", ".join(f"{key}={compact(value, 24)}" for key, value in params.items())
+    """``amount=5, label="x"`` style summary of event params.
+
+    djust's own params (``_target`` and the like: names starting with ``_``) are left
+    out here; the full params in the detail keep them.
+    """
+    shown = {key: value for key, value in params.items() if not str(key).startswith("_")}
+    text = ", ".join(f"{key}={compact(value, 24)}" for key, value in shown.items())
     return shorten(text, limit)
 
 

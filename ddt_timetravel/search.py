@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .diff import format_path
+from .diff import format_path, list_steps
 from .inspection import changed_paths, event_diff
 from .masking import MASKED, Masker
 
@@ -54,13 +54,17 @@ class Filters:
         return cls(values["event"], errors == "1", values["key"], values["q"])
 
 
-def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+def _leaves(
+    value: Any, path: tuple[Any, ...] = (), keyed: bool = False
+) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every scalar with its path; ``keyed`` names list items by id, as the diff does."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _leaves(item, (*path, key))
+            yield from _leaves(item, (*path, key), keyed)
     elif isinstance(value, list):
-        for position, item in enumerate(value):
-            yield from _leaves(item, (*path, position))
+        steps = list_steps(value) if keyed else range(len(value))
+        for step, item in zip(steps, value, strict=True):
+            yield from _leaves(item, (*path, step), keyed)
     else:
         yield path, value
 
@@ -80,16 +84,15 @@ def text_matches(snapshot: Any, needle: str, masker: Masker) -> list[str] | None
     params = masker.mask(snapshot.params or {})
     if any(_contains(k, needle) or _contains(v, needle) for k, v in _leaves_with_keys(params)):
         found.append("params")
-    seen: set[str] = set()
-    for state in (snapshot.state_after or {}, snapshot.state_before or {}):
-        for path, value in _leaves(masker.mask(state)):
+    sides: dict[str, list[str]] = {}
+    for side, state in (("after", snapshot.state_after), ("before", snapshot.state_before)):
+        for path, value in _leaves(masker.mask(state or {}), keyed=True):
             if _contains(value, needle):
-                text = format_path(path)
-                if text not in seen:
-                    seen.add(text)
-                    found.append(text)
-            if len(found) >= MAX_FOUND_PATHS + 2:
+                sides.setdefault(format_path(path), []).append(side)
+            if len(sides) >= MAX_FOUND_PATHS:
                 break
+    # "count (after)", "items[id=3].text (before and after)": where in which state.
+    found += [f"{path} ({' and '.join(reversed(where))})" for path, where in sides.items()]
     return found or None
 
 

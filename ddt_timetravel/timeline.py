@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cost import EventCost
+from .diff import list_steps, path_step, same_items
 from .formatting import clock_time, compact, compact_params, elapsed, pretty
 from .history import Entry
 from .masking import MASKED, Masker, contains_masked
@@ -22,6 +23,7 @@ class Change:
     before: str
     after: str
     masked: bool
+    reordered: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class EventRow:
             change = self.changes[0]
             if change.masked:
                 return f"{change.key}: {MASKED} (changed)"
+            if change.reordered:
+                return f"{change.key}: same items, new order"
             return f"{change.key}: {change.before} → {change.after}"
         return f"{len(self.changes)} keys changed"
 
@@ -99,7 +103,7 @@ def top_level_changes(
             if step is None:
                 break
             part, old, new = step
-            path += f"[{part}]" if isinstance(part, int) else f".{part}"
+            path += path_step(part)
             masked = isinstance(part, str) and masker.is_secret_key(part)
         changes.append(
             Change(
@@ -107,6 +111,7 @@ def top_level_changes(
                 before=_shown(old, masker, masked),
                 after=_shown(new, masker, masked),
                 masked=masked,
+                reordered=_reordered(old, new),
             )
         )
     return tuple(changes)
@@ -125,7 +130,16 @@ def _single_difference(old: Any, new: Any) -> tuple[Any, Any, Any] | None:
     key = keys[0]
     if isinstance(old, dict):
         return key, old.get(key, _MISSING), new.get(key, _MISSING)
-    return key, old[key], new[key]
+    # Named as the diff and the key filter name it: by id where the items have ids.
+    step = list_steps(old)[key]
+    return (step if step == list_steps(new)[key] else key), old[key], new[key]
+
+
+def _reordered(old: Any, new: Any) -> bool:
+    """The same items in another order (a sort, a shuffle), not a change of items."""
+    if not (isinstance(old, list) and isinstance(new, list)) or len(old) != len(new):
+        return False
+    return old != new and same_items(old, new)
 
 
 def _shown(value: Any, masker: Masker, masked: bool) -> str:

@@ -134,7 +134,7 @@ async def test_search_finds_state_values_and_says_where(live_socket):
     response = await panel_get(live_socket, "timeline", q="oat milk")
 
     assert row_seqs(response) == ["1"]
-    assert "items[2].text" in response.text
+    assert "items[id=3].text (after)" in response.text
 
 
 async def test_secrets_never_leave_the_server(live_socket):

@@ -104,8 +104,46 @@ def test_long_values_are_shortened():
     assert len(row.change_summary) < 80
 
 
-def test_single_change_inside_a_list_names_the_position():
+def test_single_change_inside_a_list_names_the_item_as_the_diff_does():
     before = {"items": [{"id": 1, "done": False}, {"id": 2, "done": False}]}
     after = {"items": [{"id": 1, "done": False}, {"id": 2, "done": True}]}
     row = build_row(entry(1, before=before, after=after), None, Masker())
-    assert row.change_summary == "items[1].done: false → true"
+    assert row.change_summary == "items[id=2].done: false → true"
+    # Items without ids are named by position.
+    row = build_row(entry(1, before={"xs": [1, 2, 3]}, after={"xs": [1, 5, 3]}), None, Masker())
+    assert row.change_summary == "xs[1]: 2 → 5"
+
+
+def test_djusts_own_params_stay_out_of_the_row_but_not_the_detail():
+    row = build_row(entry(1, params={"amount": 5, "_target": None}), None, Masker())
+    assert row.params_compact == "amount=5"
+    assert '"_target": null' in row.params_full
+
+
+def test_a_masked_value_is_never_cut():
+    # Cut at 60 characters, this summary would end "password=•••• mas…".
+    params = {"note": "bbbb", "long_key_name_here_x": "cccc", "password": "hunter2"}
+    row = build_row(entry(1, params=params), None, Masker())
+    assert row.params_compact == 'note="bbbb", long_key_name_here_x="cccc", password=…'
+
+
+def test_a_reorder_is_described_as_one():
+    before = {"rows": [{"id": i} for i in range(5)]}
+    after = {"rows": [{"id": i} for i in (4, 3, 2, 1, 0)]}
+    row = build_row(entry(1, before=before, after=after), None, Masker())
+    assert row.change_summary == "rows: same items, new order"
+    changed = {"rows": [{"id": i} for i in (4, 3, 2, 1, 9)]}
+    row = build_row(entry(1, before=before, after=changed), None, Masker())
+    assert "new order" not in row.change_summary
+
+
+def test_search_says_in_which_state_a_value_was_found():
+    from ddt_timetravel.search import text_matches
+
+    snapshot = entry(
+        1,
+        before={"items": [{"id": 7, "text": "milk"}], "note": "milk"},
+        after={"items": [{"id": 7, "text": "oat milk"}], "note": "tea"},
+    ).snapshot
+    found = text_matches(snapshot, "milk", Masker())
+    assert found == ["items[id=7].text (before and after)", "note (before)"]
