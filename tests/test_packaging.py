@@ -124,9 +124,8 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    outdir = tmp_path_factory.mktemp("dist")
+def build_wheel(outdir: Path) -> Path:
+    """Build this checkout's wheel into ``outdir``, as a release would."""
     run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(outdir)],
         cwd=REPO_ROOT,
@@ -135,6 +134,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheels = sorted(outdir.glob("ddt_timetravel-*.whl"))
     assert len(wheels) == 1, f"expected one wheel in {outdir}, found {wheels}"
     return wheels[0]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("dist"))
 
 
 def test_wheel_ships_templates_and_static_files(wheel: Path) -> None:
