@@ -10,6 +10,10 @@
 * Renderers: arbitrary JSON-like states (nesting to ~50, long strings, unicode, mixed
   types, non-string keys, NaN and huge numbers) through rows, diffs, the state tree and
   both exports.
+* Hostile shapes, each example with a time budget (hypothesis ``deadline``): states
+  recorded by djust's consumer nested hundreds deep, wide, long lists, long strings and
+  lone surrogates, through every endpoint and back through the import; uploads nested
+  thousands deep, cut short or full of surrogate escapes.
 """
 
 from __future__ import annotations
@@ -507,4 +511,40 @@ async def test_hostile_states_never_break_an_endpoint(live_socket, caplog):
         probe()
 
     await off_loop(fuzz)
+    assert errors_logged(caplog) == []
+
+
+@st.composite
+def hostile_documents(draw: st.DrawFn) -> bytes:
+    """Exports with hostile insides, written as raw JSON text: nesting json.dumps could not
+    write, lone surrogate escapes, long lists; or the same cut short."""
+    depth = draw(st.one_of(st.integers(0, 120), st.integers(120, 20_000)))
+    leaf = draw(st.sampled_from(['"\\ud800"', '"a\\udfffb"', "[]", "{}", '"[{"', "1"]))
+    deep = "[" * depth + leaf + "]" * depth
+    items = ",".join(
+        [draw(st.sampled_from(['""', '"X"', "0", '"\\ud83d"']))] * draw(st.integers(0, 5000))
+    )
+    key = draw(st.sampled_from(['"k"', '"\\udc00"', '"password"', '"__components__"']))
+    event = (
+        f'{{"seq": 1, "event_name": "e\\ud800", "params": {{{key}: {deep}}}, '
+        f'"state_before": {{"v": [{items}]}}, "state_after": {{"v": [{items}, 1], {key}: {deep}}}}}'
+    )
+    text = f'{{"format": "ddt-timetravel/1", "view": "x.V", "events": [{event}]}}'
+    cut = draw(st.one_of(st.just(len(text)), st.integers(0, len(text))))
+    return text[:cut].encode()
+
+
+@pytest.mark.django_db
+def test_hostile_uploads_never_break_the_import(caplog):
+    caplog.set_level(logging.ERROR)
+    client = client_for_session(None)
+    url = panel_urls()["ddt_timetravel_import"]
+
+    @settings(HOSTILE_SETTINGS, max_examples=60, deadline=timedelta(seconds=5))
+    @given(body=hostile_documents())
+    def probe(body: bytes) -> None:
+        response = client.post(url, body, content_type="application/json")
+        check_answer(f"POST {url} with {body[:200]!r}", response)
+
+    probe()
     assert errors_logged(caplog) == []
