@@ -82,9 +82,15 @@ class BenchSocket:
             raise BenchSocketError(f"event {name} failed: {frames[-1]!r}")
         return frames
 
-    async def jump(self, index: int, which: str) -> list[dict[str, Any]]:
-        """djust's restore frame; answered by a re-render and ``time_travel_state``."""
-        await self.send({"type": "time_travel_jump", "index": index, "which": which})
+    async def jump(
+        self, index: int, which: str, ddt_event: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """djust's restore frame (with the panel's row identity if given); answered by a
+        re-render and ``time_travel_state``."""
+        frame: dict[str, Any] = {"type": "time_travel_jump", "index": index, "which": which}
+        if ddt_event is not None:
+            frame["ddt_event"] = ddt_event
+        await self.send(frame)
         frames = await self.until("time_travel_state", "error")
         if frames[-1]["type"] == "error":
             raise BenchSocketError(f"jump failed: {frames[-1]!r}")
