@@ -27,6 +27,7 @@ from django.utils.module_loading import import_string
 
 from .asgi_routes import routes_to_live_view_consumer
 from .conf import DEFAULTS, SETTINGS_NAME, setting_problem
+from .masking import pattern_problem
 from .switch import listed_panel_classes
 
 APP_NAME = "ddt_timetravel"
@@ -73,6 +74,7 @@ def _shared_checks() -> list[CheckMessage]:
         *check_required_apps(),
         *check_toolbar_urls(),
         *check_settings(),
+        *check_mask_patterns(),
         *check_views(live_view_classes(), debug=bool(settings.DEBUG)),
         *check_mountable(live_view_classes()),
         *check_asgi_route(),
@@ -196,6 +198,28 @@ def check_settings(value: Any = None) -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+def check_mask_patterns(value: Any = None) -> list[CheckMessage]:
+    """E005 for each ``MASK_PATTERNS`` entry that is not a usable regular expression.
+
+    ``value`` defaults to ``settings.DDT_TIMETRAVEL``; a wrong type is E004's.
+    """
+    if value is None:
+        value = getattr(settings, SETTINGS_NAME, None)
+    patterns = value.get("MASK_PATTERNS") if isinstance(value, dict) else None
+    if not isinstance(patterns, (list, tuple)):
+        return []
+    return [
+        Error(
+            f"{SETTINGS_NAME}['MASK_PATTERNS']: {problem}.",
+            hint="Each entry must work with Python's re.compile() and match some text; "
+            r"escape literal characters with a backslash (r'\(') or use re.escape().",
+            id="ddt_timetravel.E005",
+        )
+        for problem in map(pattern_problem, patterns)
+        if problem
+    ]
 
 
 def dotted_name(cls: type) -> str:

@@ -17,8 +17,11 @@ SETTINGS_NAME = "DDT_TIMETRAVEL"
 DEFAULTS: dict[str, Any] = {
     # Extra key names to mask, on top of the built-in secret-looking names.
     "MASK_FIELDS": (),
-    # Key names never masked, even when they look secret (e.g. "token_count").
+    # Key names never masked, even when they look secret (e.g. "build_token_id").
     "UNMASK_FIELDS": (),
+    # Regular expressions for secret values under any name (the part matched, or
+    # the first group, is masked); checked by ddt_timetravel.E005.
+    "MASK_PATTERNS": (),
     # How often (milliseconds) the open panel checks for new events as a safety
     # net; djust's pushed frames refresh it sooner.
     "POLL_INTERVAL_MS": 1500,
@@ -58,6 +61,7 @@ def _seconds(value: Any) -> bool:
 VALIDATORS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "MASK_FIELDS": (_names, "must be a list or tuple of key names (strings)"),
     "UNMASK_FIELDS": (_names, "must be a list or tuple of key names (strings)"),
+    "MASK_PATTERNS": (_names, "must be a list or tuple of regular expressions (strings)"),
     "POLL_INTERVAL_MS": (_positive_int, "must be a positive whole number of milliseconds"),
     "SLOW_EVENT_MS": (_positive_int, "must be a positive whole number of milliseconds"),
     "MANY_QUERIES": (_positive_int, "must be a positive whole number of queries"),

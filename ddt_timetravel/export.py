@@ -20,7 +20,7 @@ from djust.serialization import decimal_tags_to_strings
 
 from .cost import event_cost
 from .history import Entry
-from .masking import MASKED, Masker
+from .masking import MASKED, Masked, Masker, PartlyMasked
 
 FORMAT = "ddt-timetravel/2"
 #: Every format this version opens: format 1 has no ``cost``.
@@ -37,8 +37,8 @@ def package_version(name: str) -> str:
 
 def _plain(value: Any) -> Any:
     """Masked markers become their text so the document is plain JSON."""
-    if value is MASKED:
-        return str(MASKED)
+    if isinstance(value, (Masked, PartlyMasked)):
+        return str.__str__(value) if isinstance(value, str) else str(value)
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -76,11 +76,12 @@ def cost_record(snapshot: Any, masker: Masker) -> dict[str, Any]:
 
 
 def event_record(entry: Entry, masker: Masker) -> dict[str, Any]:
-    """One event as exported: name, params, ref, time, error, both states, cost."""
-    snapshot = entry.snapshot
+    """One event as exported, from its masked copy: name, params, ref, time, error,
+    both states, cost."""
+    snapshot = masker.event(entry.snapshot)
 
     def shown(value: Any) -> Any:
-        return _plain(masker.mask(decimal_tags_to_strings(value or {})))
+        return _plain(decimal_tags_to_strings(value or {}))
 
     return {
         "seq": entry.seq,
@@ -89,10 +90,10 @@ def event_record(entry: Entry, masker: Masker) -> dict[str, Any]:
         "ref": snapshot.ref,
         "ts": snapshot.ts,
         "time": _iso(snapshot.ts),
-        "error": snapshot.error,
+        "error": _plain(snapshot.error),
         "state_before": shown(snapshot.state_before),
         "state_after": shown(snapshot.state_after),
-        "cost": cost_record(snapshot, masker),
+        "cost": cost_record(entry.snapshot, masker),  # measured for the recorded event
     }
 
 

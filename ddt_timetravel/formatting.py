@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .masking import MASKED
+from .masking import MASKED, Masked
 
 COMPACT_LIMIT = 60
 
@@ -31,7 +31,7 @@ def cut_point(text: str, at: int) -> int:
 
 def compact(value: Any, limit: int = COMPACT_LIMIT) -> str:
     """One-line rendering of a value: JSON for data, the marker for masked values."""
-    if value is MASKED:
+    if isinstance(value, Masked):
         return str(MASKED)
     if isinstance(value, list) and len(value) > 3:
         return f"[{len(value)} items]"

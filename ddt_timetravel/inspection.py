@@ -14,7 +14,7 @@ from typing import Any
 from . import cache
 from .diff import MISSING, DictDiff, Line, Node, diff, flatten, format_path
 from .formatting import COMPACT_LIMIT, compact, describe_size
-from .masking import MASKED, Masker
+from .masking import MASKED, Masker, is_masked
 
 COMPONENTS_KEY = "__components__"
 #: Diff lines shown per group before the rest is summarised.
@@ -117,7 +117,7 @@ def _masked_ids(path: tuple[Any, ...], masker: Masker) -> tuple[tuple[Any, ...],
     hidden = False
     parts = []
     for part in path:
-        if isinstance(part, tuple) and masker.mask(part[1]) is MASKED:
+        if isinstance(part, tuple) and is_masked(masker.mask(part[1])):
             parts.append((part[0], str(MASKED)))
             hidden = True
         else:
@@ -158,11 +158,12 @@ def _display_lines(
             else show(line.after, masker)
         )
         before = show(line.before, masker)
-        big = not hidden_id and (_is_big(line.before) or _is_big(line.after))
+        masked = is_masked(line.before) or is_masked(line.after)  # by context or as known
+        big = not (hidden_id or masked) and (_is_big(line.before) or _is_big(line.after))
         path = json.dumps([*prefix_path, *_json_parts(line.path)]) if big else ""
         key_path = "" if hidden_id else format_path((*prefix_path, *line.path))
         shown.append(
-            DiffLine(line.text_path, line.kind, before, after, False, path, line.note, key_path)
+            DiffLine(line.text_path, line.kind, before, after, masked, path, line.note, key_path)
         )
     return shown
 

@@ -1,19 +1,40 @@
 """Decide which values are secret and hide them before anything leaves the server.
 
-djust records public view state as-is, ``time_travel_excluded_fields`` included, so
-every place that shows state or params goes through :class:`Masker`. A masked value
-becomes :data:`MASKED`; callers compare raw values first so a masked row can still
-say "changed" without showing either side.
+djust records public view state as-is, ``time_travel_excluded_fields`` included, and
+sends params the way the page typed them, so a secret can sit anywhere in an event.
+:class:`Masker` hides values by three rules:
+
+* **name**: the key reads like a secret (``password``, ``apiKey``, ``seed-phrase``,
+  the view's excluded fields, ``MASK_FIELDS``);
+* **context**: a ``value`` beside a ``field``, ``name`` or ``key`` that names a
+  secret (djust's ``validate_field`` params, name/value pair lists);
+* **shape**: text that looks like a credential under any name (``Bearer …``, JWTs,
+  ``scheme://user:pass@host``, ``password=`` in query strings, private-key
+  blocks, well-known token prefixes, card numbers, ``MASK_PATTERNS``).
+
+A value hidden by any rule is *known* secret for the whole event: it is then hidden
+wherever else it appears in that event (another key, a param, inside a longer
+string, the handler's error text). :meth:`Masker.event` returns a masked copy of
+one recorded event, and every place that shows or exports an event reads that
+copy only. Masked values compare equal when the real values were equal, so a
+diff of masked states still tells "changed" from "unchanged" without showing
+either side. Every walk here is iterative: no input depth can exhaust the stack.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from djust.config import config as djust_config
+from djust.time_travel import EventSnapshot
 
+from . import cache
 from .conf import get_setting
 
 #: Name parts that mark a key as secret wherever it appears in the state.
@@ -22,14 +43,20 @@ SECRET_NAME_PARTS = frozenset(
         "password",
         "passwd",
         "passphrase",
+        "passcode",
+        "pass",
         "pwd",
+        "pw",
         "secret",
         "token",
         "apikey",
         "auth",
         "authorization",
+        "bearer",
+        "jwt",
         "credential",
         "credentials",
+        "cred",
         "session",
         "sessionid",
         "csrf",
@@ -39,82 +66,177 @@ SECRET_NAME_PARTS = frozenset(
         "cvc",
         "iban",
         "pin",
+        "pincode",
         "otp",
+        "totp",
+        "dsn",
         "cookie",
         "signature",
     }
 )
 
-#: Adjacent name parts that together mark a key as secret ("api_key", "card_number").
+#: Adjacent name parts that together mark a key as secret ("api_key", "card_number");
+#: each also counts written as one word ("cardnumber", "seedphrase").
 SECRET_NAME_PAIRS = frozenset(
     {
         ("api", "key"),
         ("private", "key"),
+        ("priv", "key"),
         ("secret", "key"),
         ("access", "key"),
+        ("signing", "key"),
+        ("encryption", "key"),
         ("credit", "card"),
         ("card", "number"),
         ("cc", "number"),
         ("security", "code"),
         ("social", "security"),
+        ("mfa", "code"),
+        ("recovery", "code"),
+        ("backup", "code"),
+        ("seed", "phrase"),
+        ("recovery", "phrase"),
+        ("database", "url"),
+        ("db", "url"),
+        ("connection", "string"),
     }
 )
 
+#: A last part that makes a secret-looking name a count or a size, not a secret
+#: (``token_count``, ``password_length``).
+QUANTITY_PARTS = frozenset({"count", "length", "len", "size", "limit", "total", "max", "min"})
+
+#: Parts that mark a secret even at the end of one run-together word
+#: (``accesstoken``, ``clientsecret``, ``csrfmiddlewaretoken``).
+SECRET_SUFFIXES = ("password", "passwd", "secret", "token", "apikey", "credential")
+
+_JOINED_PAIRS = frozenset(a + b for a, b in SECRET_NAME_PAIRS)
 _NAME_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _CARD_DIGITS = re.compile(r"^[\d -]{13,23}$")
 
+#: Keys that name the field a sibling value belongs to, and the keys holding that value
+#: (compared without case, ``_``, ``-`` or spaces).
+NAMING_KEYS = frozenset({"field", "fieldname", "name", "key", "param", "paramname", "header"})
+VALUE_KEYS = frozenset(
+    {"value", "values", "val", "newvalue", "oldvalue", "rawvalue", "initial", "input", "data"}
+)
+#: A naming value longer than this is text, not a field name.
+_MAX_NAME = 64
+#: A known secret shorter than this is hidden only where a whole value equals it:
+#: hiding every "ab" inside longer text would hide ordinary words, not secrets.
+MIN_KNOWN_LENGTH = 4
+#: Shown inside a longer string where a secret was cut out.
+MARK = "•••• masked"
 
-class _Masked:
-    """The marker that replaces a secret value; renders as a fixed, harmless text."""
 
-    _instance: _Masked | None = None
+class Masked:
+    """What replaces a secret value; renders as :data:`MARK`.
 
-    def __new__(cls) -> _Masked:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    It carries a keyed digest of the real value (the key is random per process and
+    never leaves it), so two masked values are equal exactly when the real ones were.
+    """
+
+    __slots__ = ("_digest",)
+
+    def __init__(self, digest: bytes = b"") -> None:
+        self._digest = digest
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Masked) and other._digest == self._digest
+
+    def __hash__(self) -> int:
+        return hash(self._digest)
 
     def __str__(self) -> str:
-        return "•••• masked"
+        return MARK
 
     def __repr__(self) -> str:
         return "MASKED"
 
 
-MASKED = _Masked()
+#: A masked value of unknown content, for places that only need the marker.
+MASKED = Masked()
+
+
+class PartlyMasked(str):
+    """A string in which pieces that were secret are replaced by :data:`MARK`."""
+
+    __slots__ = ()
+
+
+def is_masked(value: Any) -> bool:
+    """True for a value that was hidden as a whole."""
+    return isinstance(value, Masked)
+
+
+def _children(value: Any) -> Iterable[Any]:
+    if isinstance(value, Mapping):
+        return value.values()
+    if isinstance(value, (list, tuple)):
+        return value
+    return ()
+
+
+def shows_masked(value: Any) -> bool:
+    """True for a value masked whole, or a string with a masked piece in it."""
+    return isinstance(value, (Masked, PartlyMasked))
+
+
+def contains_masked(value: Any) -> bool:
+    """True when masking hid something anywhere inside ``value``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (Masked, PartlyMasked)):
+            return True
+        stack.extend(_children(item))
+    return False
+
+
+def without_marks(text: str) -> str:
+    """``text`` with every masked piece removed, so a search never matches the marker."""
+    return text.replace(MARK, "\0") if isinstance(text, PartlyMasked) else text
+
+
+# -- names -------------------------------------------------------------------------
 
 
 def name_parts(name: str) -> list[str]:
-    """Split ``apiKey``, ``API_KEY`` or ``api-key`` into lower-case parts."""
+    """Split ``apiKey``, ``API_KEY``, ``api-key`` or ``api key`` into lower-case parts."""
     return [part.lower() for part in _NAME_PART.findall(str(name))]
-
-
-#: Parts that mark a secret even at the end of one run-together word
-#: (``accesstoken``, ``clientsecret``, ``csrfmiddlewaretoken``).
-SECRET_SUFFIXES = ("password", "passwd", "secret", "token", "apikey", "credential")
 
 
 def _singular(part: str) -> str:
     return part[:-1] if len(part) > 3 and part.endswith("s") and not part.endswith("ss") else part
 
 
+def _normal(name: str) -> str:
+    return "_".join(name_parts(name))
+
+
+@lru_cache(maxsize=8192)
 def looks_secret(name: str) -> bool:
     """True when a key name looks like it holds a secret (plurals included)."""
     parts = [_singular(part) for part in name_parts(name)]
-    if any(part in SECRET_NAME_PARTS or part.endswith(SECRET_SUFFIXES) for part in parts):
-        return True
+    if len(parts) > 1 and parts[-1] in QUANTITY_PARTS:
+        return False
+    for part in parts:
+        if part in SECRET_NAME_PARTS or part in _JOINED_PAIRS or part.endswith(SECRET_SUFFIXES):
+            return True
     return any(pair in SECRET_NAME_PAIRS for pair in zip(parts, parts[1:], strict=False))
 
 
-def looks_like_card_number(value: Any) -> bool:
-    """True for a string of 13-19 digits (spaces or dashes allowed) passing Luhn."""
-    if not isinstance(value, str) or not _CARD_DIGITS.match(value):
-        return False
-    digits = [int(ch) for ch in value if ch.isdigit()]
-    if not 13 <= len(digits) <= 19:
-        return False
+def _compact_name(name: Any) -> str:
+    return re.sub(r"[\s_\-]", "", str(name)).lower()
+
+
+# -- shapes ------------------------------------------------------------------------
+
+
+def _luhn(digits: str) -> bool:
     total = 0
-    for position, digit in enumerate(reversed(digits)):
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char)
         if position % 2:
             digit *= 2
             if digit > 9:
@@ -123,50 +245,490 @@ def looks_like_card_number(value: Any) -> bool:
     return total % 10 == 0
 
 
-class Masker:
-    """Masks secret keys at any depth of a JSON-like value."""
+def looks_like_card_number(value: Any) -> bool:
+    """True for a string of 13-19 digits (spaces or dashes allowed) passing Luhn."""
+    if not isinstance(value, str) or not _CARD_DIGITS.match(value):
+        return False
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return 13 <= len(digits) <= 19 and _luhn(digits)
 
-    def __init__(self, masked_names: Iterable[str] = (), unmasked_names: Iterable[str] = ()):
-        self.masked_names = frozenset(str(n).lower() for n in masked_names)
+
+def _tokenish(text: str) -> bool:
+    """A credential has a digit or a symbol; an ordinary word after "Bearer" has not."""
+    return any(ch.isdigit() or ch in "-._~+/=" for ch in text)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A kind of secret recognised by its text: a quick literal test, then a regex.
+
+    The part to hide is the group named ``secret`` when there is one, else the match.
+    """
+
+    name: str
+    regex: re.Pattern[str]
+    hint: tuple[str, ...] = ()  # the text must contain one of these (case-insensitive)
+    accept: Callable[[re.Match[str]], bool] | None = None
+
+    def spans(self, text: str, lowered: str) -> Iterator[tuple[int, int]]:
+        """Where this shape's secrets are in ``text``."""
+        if self.hint and not any(literal in lowered for literal in self.hint):
+            return
+        for found in self.regex.finditer(text):
+            if self.accept is not None and not self.accept(found):
+                continue
+            group = "secret" if "secret" in self.regex.groupindex else 0
+            start, end = found.span(group)
+            if end > start:
+                yield start, end
+
+
+def _shape(
+    name: str,
+    pattern: str,
+    hint: Sequence[str] = (),
+    accept: Callable[[re.Match[str]], bool] | None = None,
+) -> Shape:
+    return Shape(name, re.compile(pattern), tuple(h.lower() for h in hint), accept)
+
+
+def _card_in_text(found: re.Match[str]) -> bool:
+    digits = "".join(ch for ch in found.group(0) if ch.isdigit())
+    return 13 <= len(digits) <= 19 and _luhn(digits)
+
+
+#: Credentials recognised by their text, under any name.
+SHAPES: tuple[Shape, ...] = (
+    _shape(
+        "authorization header value",
+        r"\b(?i:bearer|basic)\s+(?P<secret>[A-Za-z0-9\-._~+/]{8,}=*)",
+        ("bearer", "basic"),
+        lambda m: _tokenish(m.group("secret")),
+    ),
+    _shape("JWT", r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", ("eyj",)),
+    _shape(
+        "password in a URL",
+        r"\b[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^\s/?#@:]*:(?P<secret>[^\s/?#@]+)@",
+        ("://",),
+    ),
+    _shape(
+        "cloud access key",
+        r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b",
+        ("akia", "asia", "abia", "acca", "agpa", "aida", "aipa", "anpa", "anva", "aroa", "apka"),
+    ),
+    _shape("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}", ("aiza",)),
+    _shape("Google OAuth token", r"\bya29\.[0-9A-Za-z_\-]{20,}", ("ya29.",)),
+    _shape(
+        "source-hosting token",
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"
+        r"|glpat-[A-Za-z0-9_\-]{20,})",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-"),
+    ),
+    _shape(
+        "payment token",
+        r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|\bwhsec_[A-Za-z0-9]{20,}",
+        ("sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"),
+    ),
+    _shape(
+        "chat token",
+        r"\bxox[abposr]-[A-Za-z0-9\-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9/]+",
+        ("xox", "hooks.slack.com"),
+    ),
+    _shape(
+        "service API key",
+        r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_\-]{20,}|\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}"
+        r"|\bnpm_[A-Za-z0-9]{36}|\bpypi-[A-Za-z0-9_\-]{50,}|\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",
+        ("sk-", "sg.", "npm_", "pypi-", "shpat_", "shpca_", "shppa_", "shpss_"),
+    ),
+    _shape(
+        "card number",
+        r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])",
+        (),
+        _card_in_text,
+    ),
+)
+
+#: ``name=value`` in query strings and form-encoded text, ``"name": "value"`` in
+#: JSON or reprs inside text: hidden when the name looks secret.
+_ASSIGNED = re.compile(
+    r"(?:^|(?<=[?&;\s,(]))(?P<name>[A-Za-z_][\w.\-\[\]]{0,63})=(?P<secret>[^&\s#;,'\"]+)"
+)
+_QUOTED = re.compile(
+    r"(?<![\w-])[\"']?(?P<name>[A-Za-z_][\w.\- ]{0,63}?)[\"']?\s*[:=]\s*"
+    r"(?P<q>[\"'])(?P<secret>(?:(?!(?P=q))[^\\\n]){1,2000})(?P=q)"
+)
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+
+
+def _pem_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Private-key blocks; a block cut off before its END line is hidden to the end."""
+    if "-----BEGIN" not in text:
+        return
+    position = 0
+    while True:
+        found = _PEM_BEGIN.search(text, position)
+        if found is None:
+            return
+        end = text.find("-----END", found.end())
+        if end == -1:
+            yield found.start(), len(text)
+            return
+        close = text.find("-----", end + 8)
+        stop = len(text) if close == -1 else close + 5
+        yield found.start(), stop
+        position = stop
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# -- digests ------------------------------------------------------------------------
+
+_DIGEST_KEY = secrets.token_bytes(32)
+
+
+def _digest(value: Any) -> bytes:
+    """A keyed digest of a JSON-like value: equal values (as ``diff.same`` sees them)
+    give equal digests; dict order does not matter."""
+    hasher = hashlib.blake2b(key=_DIGEST_KEY, digest_size=16)
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Close):
+            hasher.update(item.token)
+        elif isinstance(item, Mapping):
+            hasher.update(b"{")
+            stack.append(_CLOSE_DICT)
+            for key in sorted(item, key=repr, reverse=True):
+                stack.append(item[key])
+                stack.append(_Key(repr(key)))
+        elif isinstance(item, (list, tuple)):
+            hasher.update(b"[")
+            stack.append(_CLOSE_LIST)
+            stack.extend(reversed(item))
+        elif isinstance(item, _Key):
+            hasher.update(b"k" + item.text.encode("utf-8", "replace") + b"\0")
+        else:
+            hasher.update(type(item).__name__.encode() + b":" + _scalar_bytes(item) + b"\0")
+    return hasher.digest()
+
+
+def _scalar_bytes(item: Any) -> bytes:
+    if isinstance(item, Masked):
+        return item._digest
+    if isinstance(item, str):
+        return item.encode("utf-8", "surrogatepass").replace(b"\0", b"\0\1")
+    if isinstance(item, float) and item != item:
+        return b"nan"
+    return repr(item).encode("utf-8", "replace")
+
+
+class _Close:
+    __slots__ = ("token",)
+
+    def __init__(self, token: bytes) -> None:
+        self.token = token
+
+
+class _Key:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+_CLOSE_DICT = _Close(b"}")
+_CLOSE_LIST = _Close(b"]")
+
+
+# -- the masker ----------------------------------------------------------------------
+
+
+class MaskedSnapshot(EventSnapshot):
+    """A recorded event with every secret hidden: what the panel shows and exports."""
+
+
+@dataclass
+class _Known:
+    """The secrets found in one event (or in the events of one comparison)."""
+
+    texts: set[str]
+    numbers: set[Any]
+
+    def add(self, value: Any) -> None:
+        if isinstance(value, bool) or value is None or isinstance(value, Masked):
+            return
+        if isinstance(value, str):
+            if value.strip() and MARK not in value:
+                self.texts.add(value)
+        elif isinstance(value, (int, float)):
+            self.numbers.add((type(value), value))
+            if len(str(value)) >= MIN_KNOWN_LENGTH:
+                self.texts.add(str(value))
+
+    def long_texts(self) -> list[str]:
+        return sorted((t for t in self.texts if len(t) >= MIN_KNOWN_LENGTH), key=len, reverse=True)
+
+
+class Masker:
+    """Hides secrets by name, context and shape, at any depth of JSON-like values."""
+
+    def __init__(
+        self,
+        masked_names: Iterable[str] = (),
+        unmasked_names: Iterable[str] = (),
+        patterns: Iterable[str | re.Pattern[str]] = (),
+    ):
+        self.masked_names = frozenset(str(n).lower() for n in masked_names) | frozenset(
+            _normal(n) for n in masked_names
+        )
         self.unmasked_names = frozenset(str(n).lower() for n in unmasked_names)
+        self.patterns = tuple(_compiled(patterns))
+        self.signature = hashlib.sha256(
+            repr(
+                (sorted(self.masked_names), sorted(self.unmasked_names))
+                + tuple(p.pattern for p in self.patterns)
+            ).encode()
+        ).hexdigest()[:16]
 
     @classmethod
     def for_view(cls, view: Any) -> Masker:
-        """The masker for one view: its excluded fields plus project-wide names."""
+        """The masker for one view: its excluded fields plus project-wide names and patterns."""
         names = [
             *(getattr(view, "time_travel_excluded_fields", None) or ()),
             *(djust_config.get("bug_capture_default_scrub", None) or ()),
             *get_setting("MASK_FIELDS"),
         ]
-        return cls(masked_names=names, unmasked_names=get_setting("UNMASK_FIELDS"))
+        return cls(
+            masked_names=names,
+            unmasked_names=get_setting("UNMASK_FIELDS"),
+            patterns=get_setting("MASK_PATTERNS"),
+        )
+
+    # -- single decisions ------------------------------------------------------------
 
     def is_secret_key(self, name: Any) -> bool:
         """True when values under this key must not be shown."""
-        lowered = str(name).lower()
+        text = str(name)
+        lowered = text.lower()
         if lowered in self.unmasked_names:
             return False
-        return lowered in self.masked_names or looks_secret(str(name))
+        if lowered in self.masked_names or (
+            self.masked_names and _normal(text) in self.masked_names
+        ):
+            return True
+        return looks_secret(text)
+
+    def _names_secret(self, value: Any) -> bool:
+        return isinstance(value, str) and 0 < len(value) <= _MAX_NAME and self.is_secret_key(value)
+
+    def secret_keys(self, mapping: Mapping[Any, Any]) -> set[Any]:
+        """Keys of ``mapping`` whose values are secret by name or by a sibling's name."""
+        secret = {key for key in mapping if self.is_secret_key(key)}
+        named = any(
+            _compact_name(key) in NAMING_KEYS and self._names_secret(item)
+            for key, item in mapping.items()
+        )
+        if named:
+            secret |= {key for key in mapping if _compact_name(key) in VALUE_KEYS}
+        return secret
+
+    def _pair_value_secret(self, pair: Sequence[Any]) -> bool:
+        """In a ``("name", value)`` pair of a pair list, True when the name is secret."""
+        return self._names_secret(pair[0])
+
+    def shape_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where credentials recognised by their text are in ``text``, merged."""
+        lowered = text.lower()
+        spans: list[tuple[int, int]] = []
+        for shape in SHAPES:
+            spans.extend(shape.spans(text, lowered))
+        spans.extend(_pem_spans(text))
+        if "=" in text:
+            spans.extend(self._assigned_spans(_ASSIGNED, text))
+        if ":" in text or "=" in text:
+            spans.extend(self._assigned_spans(_QUOTED, text))
+        for pattern in self.patterns:
+            for found in pattern.finditer(text):
+                group = 1 if pattern.groups else 0
+                if found.end(group) > found.start(group):
+                    spans.append(found.span(group))
+        return _merge(spans)
+
+    def _assigned_spans(self, regex: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+        for found in regex.finditer(text):
+            if self.is_secret_key(found.group("name").strip()):
+                yield found.span("secret")
+
+    # -- whole values and events ------------------------------------------------------
 
     def mask(self, value: Any) -> Any:
-        """Return a copy of ``value`` with every secret replaced by :data:`MASKED`."""
-        if isinstance(value, Mapping):
-            return {
-                key: MASKED if self.is_secret_key(key) else self.mask(item)
-                for key, item in value.items()
-            }
-        if isinstance(value, (list, tuple)):
-            return [self.mask(item) for item in value]
-        if looks_like_card_number(value):
-            return MASKED
-        return value
+        """A copy of ``value`` with every secret hidden, ``value`` being its own context."""
+        known = self._collect([value])
+        return self._masked(value, known)
+
+    def mask_text(self, text: str | None, context: Sequence[Any] = ()) -> str | None:
+        """A text (an error message) with secrets cut out, the ``context`` values'
+        secrets included."""
+        if text is None:
+            return None
+        known = self._collect([*context, text])
+        return _as_text(self._scalar(str(text), known))
+
+    def event(self, snapshot: EventSnapshot) -> MaskedSnapshot:
+        """The masked copy of one recorded event, computed once per snapshot."""
+        if isinstance(snapshot, MaskedSnapshot):
+            return snapshot
+        return cache.memo(
+            snapshot,
+            f"masked:{self.signature}",
+            lambda: self.events([snapshot])[0],
+            inputs=(snapshot.params, snapshot.state_before, snapshot.state_after),
+        )
+
+    def events(self, snapshots: Sequence[EventSnapshot]) -> list[MaskedSnapshot]:
+        """Masked copies of events shown side by side: a secret of one is hidden in all."""
+        values: list[Any] = []
+        for snapshot in snapshots:
+            values += [snapshot.params, snapshot.state_before, snapshot.state_after, snapshot.error]
+        known = self._collect(values)
+        return [
+            MaskedSnapshot(
+                event_name=snapshot.event_name,
+                params=self._masked(snapshot.params or {}, known),
+                ref=snapshot.ref,
+                ts=snapshot.ts,
+                state_before=self._masked(snapshot.state_before or {}, known),
+                state_after=self._masked(snapshot.state_after or {}, known),
+                error=_as_text(self._scalar(str(snapshot.error), known))
+                if snapshot.error
+                else snapshot.error,
+            )
+            for snapshot in snapshots
+        ]
+
+    # -- the two walks ----------------------------------------------------------------
+
+    def _collect(self, roots: Iterable[Any]) -> _Known:
+        """Every secret in ``roots``: values under secret keys, and secret-shaped text."""
+        known = _Known(set(), set())
+        stack: list[tuple[Any, bool, bool]] = [(root, False, False) for root in roots]
+        while stack:
+            value, secret, pair = stack.pop()
+            if isinstance(value, Mapping):
+                hidden = set() if secret else self.secret_keys(value)
+                stack.extend((item, secret or key in hidden, False) for key, item in value.items())
+            elif isinstance(value, (list, tuple)):
+                hidden = {1} if pair and not secret and self._pair_value_secret(value) else set()
+                pairs = _is_pair_list(value)
+                stack.extend((item, secret or i in hidden, pairs) for i, item in enumerate(value))
+            elif secret or looks_like_card_number(value):
+                known.add(value)
+            elif isinstance(value, str):
+                for start, end in self.shape_spans(value):
+                    known.add(value[start:end])
+        return known
+
+    def _masked(self, root: Any, known: _Known) -> Any:
+        """A copy of ``root`` with secret keys, known secrets and secret shapes hidden."""
+        holder: list[Any] = [None]
+        stack: list[tuple[Any, Any, Any, bool]] = [(root, holder, 0, False)]
+        while stack:
+            value, parent, slot, pair = stack.pop()
+            if isinstance(value, Mapping):
+                hidden = self.secret_keys(value)
+                out: dict[Any, Any] = {}
+                parent[slot] = out
+                for key, item in value.items():
+                    if key in hidden:
+                        out[key] = Masked(_digest(item))
+                    else:
+                        out[key] = None
+                        stack.append((item, out, key, False))
+            elif isinstance(value, (list, tuple)):
+                hidden_positions = {1} if pair and self._pair_value_secret(value) else set()
+                pairs = _is_pair_list(value)
+                items: list[Any] = [None] * len(value)
+                parent[slot] = items
+                for position, item in enumerate(value):
+                    if position in hidden_positions:
+                        items[position] = Masked(_digest(item))
+                    else:
+                        stack.append((item, items, position, pairs))
+            else:
+                parent[slot] = self._scalar(value, known)
+        return holder[0]
+
+    def _scalar(self, value: Any, known: _Known) -> Any:
+        if isinstance(value, (Masked, bool)) or value is None:
+            return value
+        if isinstance(value, (int, float)):
+            return Masked(_digest(value)) if (type(value), value) in known.numbers else value
+        if not isinstance(value, str):
+            return value
+        if value in known.texts or looks_like_card_number(value):
+            return Masked(_digest(value))
+        spans = self.shape_spans(value)
+        for secret in known.long_texts():
+            if len(secret) > len(value):
+                continue
+            position = value.find(secret)
+            while position != -1:
+                spans.append((position, position + len(secret)))
+                position = value.find(secret, position + len(secret))
+        if not spans:
+            return value
+        spans = _merge(spans)
+        if spans[0][0] == 0 and spans[0][1] == len(value):
+            return Masked(_digest(value))
+        pieces, last = [], 0
+        for start, end in spans:
+            pieces += [value[last:start], MARK]
+            last = end
+        pieces.append(value[last:])
+        return PartlyMasked("".join(pieces))
 
 
-def contains_masked(value: Any) -> bool:
-    """True when :meth:`Masker.mask` hid something anywhere inside ``value``."""
-    if value is MASKED:
-        return True
-    if isinstance(value, Mapping):
-        return any(contains_masked(item) for item in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(contains_masked(item) for item in value)
-    return False
+def _is_pair_list(items: Sequence[Any]) -> bool:
+    """``[["password", "…"], ["user", "ada"]]``: every item a two-item ``[name, value]``."""
+    return bool(items) and all(
+        isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str)
+        for item in items
+    )
+
+
+def _as_text(value: Any) -> str:
+    """An error message stays text: a message that was all secret becomes the marker."""
+    return MARK if isinstance(value, Masked) else value
+
+
+def _compiled(patterns: Iterable[str | re.Pattern[str]]) -> Iterator[re.Pattern[str]]:
+    """The patterns that compile; the system check reports the others (E005)."""
+    for pattern in patterns:
+        if isinstance(pattern, re.Pattern):
+            yield pattern
+            continue
+        try:
+            yield re.compile(pattern)
+        except (re.error, TypeError):
+            continue
+
+
+def pattern_problem(pattern: Any) -> str | None:
+    """Why ``pattern`` cannot be used as a ``MASK_PATTERNS`` entry, or None."""
+    if not isinstance(pattern, str):
+        return f"{pattern!r} is not a string"
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        return f"{pattern!r} does not compile: {exc}"
+    if compiled.match(""):
+        return f"{pattern!r} matches empty text, so it would hide nothing or everything"
+    return None

@@ -40,7 +40,7 @@ from djust.validation import validate_handler_params
 
 from . import _djust
 from .history import Entry
-from .masking import MASKED, Masker, contains_masked
+from .masking import MASKED, Masker, contains_masked, is_masked
 from .replay_compare import (
     MISSING,
     Mismatch,
@@ -301,7 +301,7 @@ def check_event(cls: type, entry: Entry, masker: Masker) -> EventCheck:
 
 
 def _fully_masked(key: str, state: Mapping[str, Any], masker: Masker) -> bool:
-    return masker.mask({key: state.get(key, MISSING)})[key] is MASKED
+    return is_masked(masker.mask({key: state.get(key, MISSING)})[key])
 
 
 def _masked_mismatch(found: Mismatch, masker: Masker) -> Mismatch:

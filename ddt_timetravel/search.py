@@ -13,7 +13,7 @@ from typing import Any
 
 from .diff import format_path, list_steps
 from .inspection import changed_paths, event_diff
-from .masking import MASKED, Masker
+from .masking import Masker, is_masked, without_marks
 
 MAX_FILTER_LENGTH = 200
 MAX_FOUND_PATHS = 3
@@ -70,23 +70,28 @@ def _leaves(
 
 
 def _contains(value: Any, needle: str) -> bool:
-    if value is MASKED or value is None:
+    if is_masked(value) or value is None:
         return False
-    return needle in str(value).casefold()
+    text = without_marks(value) if isinstance(value, str) else str(value)
+    return needle in text.casefold()
 
 
 def text_matches(snapshot: Any, needle: str, masker: Masker) -> list[str] | None:
-    """Where ``needle`` occurs (``"event"``, ``"params"`` or state paths), or None."""
+    """Where ``needle`` occurs (``"event"``, ``"params"`` or state paths), or None.
+
+    Only the event's masked copy is searched, so which rows match tells nothing
+    about a masked value."""
+    snapshot = masker.event(snapshot)
     needle = needle.casefold()
     found: list[str] = []
     if needle in str(snapshot.event_name).casefold():
         found.append("event")
-    params = masker.mask(snapshot.params or {})
+    params = snapshot.params or {}
     if any(_contains(k, needle) or _contains(v, needle) for k, v in _leaves_with_keys(params)):
         found.append("params")
     sides: dict[str, list[str]] = {}
     for side, state in (("after", snapshot.state_after), ("before", snapshot.state_before)):
-        for path, value in _leaves(masker.mask(state or {}), keyed=True):
+        for path, value in _leaves(state or {}, keyed=True):
             if _contains(value, needle):
                 sides.setdefault(format_path(path), []).append(side)
             if len(sides) >= MAX_FOUND_PATHS:
@@ -111,6 +116,7 @@ def key_changed(snapshot: Any, key: str) -> bool:
 
 def match(snapshot: Any, filters: Filters, masker: Masker) -> tuple[str, ...] | None:
     """None when the event is filtered out, else the state paths free text found."""
+    snapshot = masker.event(snapshot)
     if filters.event and filters.event.casefold() not in str(snapshot.event_name).casefold():
         return None
     if filters.errors_only and not snapshot.error:

@@ -14,7 +14,7 @@ from typing import Any
 from . import limits
 from .diff import ID_KEY, MISSING, format_path
 from .formatting import compact, describe_size
-from .masking import MASKED, Masker
+from .masking import MASKED, Masker, is_masked
 
 MAX_DEPTH = limits.MAX_DEPTH
 #: Characters in a path: room for every part to be a long key.
@@ -63,7 +63,7 @@ def resolve(state: Any, path: list[Any], masker: Masker) -> Any:
     """The value at ``path``; :data:`MASKED` once the path crosses a secret key."""
     value = state
     for part in path:
-        if isinstance(part, str) and masker.is_secret_key(part):
+        if isinstance(part, str) and masker.is_secret_key(part) or is_masked(value):
             return MASKED
         value = _step(value, part)
         if value is MISSING:
@@ -111,7 +111,7 @@ def _scalar(value: Any) -> bool:
 def _item(
     label: str, path: list[Any], value: Any, masked: bool, masker: Masker, key: str = ""
 ) -> TreeItem:
-    if masked:
+    if masked or is_masked(value):
         return TreeItem(label, "", str(MASKED), "", False, True, key)
     expandable = bool(value) and isinstance(value, (dict, list)) or bool(describe_size(value))
     return TreeItem(
@@ -168,4 +168,4 @@ def children(
 def full_text(value: Any, masker: Masker) -> str:
     """The whole of a leaf (a long string), masked if it looks like a card number."""
     shown = masker.mask(value)
-    return str(shown) if isinstance(shown, str) or shown is MASKED else compact(shown, 10**6)
+    return str(shown) if isinstance(shown, str) or is_masked(shown) else compact(shown, 10**6)

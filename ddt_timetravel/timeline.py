@@ -10,7 +10,7 @@ from .cost import EventCost
 from .diff import list_steps, path_step, same_items
 from .formatting import clock_time, compact, compact_params, elapsed, pretty
 from .history import Entry
-from .masking import MASKED, Masker, contains_masked
+from .masking import MASKED, Masker, contains_masked, is_masked
 
 COMPONENTS_KEY = "__components__"
 
@@ -96,7 +96,7 @@ def top_level_changes(
         old, new = flat_before.get(key, _MISSING), flat_after.get(key, _MISSING)
         if old == new:
             continue
-        masked = masker.is_secret_key(key)
+        masked = masker.is_secret_key(key) or is_masked(old) or is_masked(new)
         path = str(key)
         while not masked:
             step = _single_difference(old, new)
@@ -105,6 +105,7 @@ def top_level_changes(
             part, old, new = step
             path += path_step(part)
             masked = isinstance(part, str) and masker.is_secret_key(part)
+            masked = masked or is_masked(old) or is_masked(new)
         changes.append(
             Change(
                 key=path,
@@ -153,9 +154,9 @@ def _shown(value: Any, masker: Masker, masked: bool) -> str:
 
 
 def build_row(entry: Entry, previous_ts: float | None, masker: Masker) -> EventRow:
-    """The display row for one buffered event."""
-    snapshot = entry.snapshot
-    params = masker.mask(snapshot.params or {})
+    """The display row for one buffered event, from its masked copy only."""
+    snapshot = masker.event(entry.snapshot)
+    params = snapshot.params or {}
     return EventRow(
         seq=entry.seq,
         index=entry.index,

@@ -305,11 +305,14 @@ def event_diff(request: HttpRequest) -> HttpResponse:
     entry = target.entry(seq)
     if against:
         base = target.entry(_int_param(request, "against"))
-        before, after = base.snapshot.state_after, entry.snapshot.state_after
+        # Masked together: a secret of either event is hidden in both.
+        shown_base, shown_entry = target.masker.events([base.snapshot, entry.snapshot])
+        before, after = shown_base.state_after, shown_entry.state_after
         raw = inspection.raw_diff(before, after)
     else:
-        before, after = entry.snapshot.state_before, entry.snapshot.state_after
-        raw = inspection.event_diff(entry.snapshot)
+        shown_entry = target.masker.event(entry.snapshot)
+        before, after = shown_entry.state_before, shown_entry.state_after
+        raw = inspection.event_diff(shown_entry)
     context = {
         "seq": seq,
         "cost": None if against else target.cost(entry),
@@ -331,7 +334,7 @@ def state_node(request: HttpRequest) -> HttpResponse:
     offset = _int_param(request, "offset", default=0)
     path = state_tree.parse_path(request.GET.get("path"))
     target = _target(request)
-    snapshot = target.entry(seq).snapshot
+    snapshot = target.masker.event(target.entry(seq).snapshot)
     state = snapshot.state_before if which == "before" else snapshot.state_after
     value = state_tree.resolve(state or {}, path, target.masker)
     base = state_tree.key_parts(path, state or {})
@@ -404,24 +407,26 @@ def _import_view(request: HttpRequest) -> HttpResponse:
     filters = Filters.from_query(request.GET)
     data = importing.read_upload(request)
     # No socket on the page, or it is gone: open the file without the view check.
-    view_path: str | None = None
+    view, view_path = None, None
     if request.GET.get("session"):
         with contextlib.suppress(ViewNotFound):
-            view_path = dotted_path(_target(request).view)
+            view = _target(request).view
+            view_path = dotted_path(view)
     header, loaded = importing.load(data, view_path)
     entries = [limits.displayable_entry(entry) for entry in loaded]
-    masker = Masker.for_view(None)
+    masker = Masker.for_view(view)  # the file may hold secrets in clear: mask as live
     rows = build_rows(entries, None, masker)
     by_seq = {entry.seq: entry for entry in entries}
     items = []
     for row in rows:
-        snapshot = by_seq[row.seq].snapshot
+        recorded = by_seq[row.seq].snapshot
+        snapshot = masker.event(recorded)
         found = match(snapshot, filters, masker) if filters.active else ()
         if found is None:
             continue
         raw = inspection.event_diff(snapshot)  # the key filter's diff, not a second one
         view = inspection.build_view(raw, snapshot.state_before, snapshot.state_after, masker)
-        row = dataclasses.replace(row, found_in=found, cost=event_cost(snapshot, masker))
+        row = dataclasses.replace(row, found_in=found, cost=event_cost(recorded, masker))
         items.append((row, view))
     context = {"header": header, "items": items, "filters": filters, "total": len(entries)}
     return render(request, "ddt_timetravel/imported.html", context)
@@ -482,7 +487,7 @@ def key_history_view(request: HttpRequest) -> HttpResponse:
     target = _target(request)
     entries = _held_entries(target)
     story = key_history.key_history(
-        path, [(entry.seq, entry.snapshot) for entry in entries], target.masker
+        path, [(entry.seq, target.masker.event(entry.snapshot)) for entry in entries], target.masker
     )
     chart = charts.line_chart(
         [(p.seq, f"#{p.seq} {p.event}: {p.text}", p.measure) for p in story.points]
@@ -499,10 +504,9 @@ def watch_events(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": str(exc), "position": exc.position}, status=400)
     target = _target(request)
     entries = _held_entries(target)
-    result = watch.scan(
-        expression,
-        [(e.seq, e.snapshot.state_before, e.snapshot.state_after) for e in entries],
-        target.masker,
+    masked = [(e.seq, target.masker.event(e.snapshot)) for e in entries]
+    result = watch.scan(  # over masked copies: a watch is no oracle for a secret
+        expression, [(seq, s.state_before, s.state_after) for seq, s in masked], target.masker
     )
     return JsonResponse({"holds": list(result.holds), "first": result.first, "held": len(entries)})
 

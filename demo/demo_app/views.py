@@ -14,6 +14,7 @@ PAGES = [
     ("/counter/", "Counter", "a number, params and a handler that raises"),
     ("/todos/", "Todos", "a list of dicts: add, toggle and remove items"),
     ("/profile/", "Profile", "a password and an API token in public state, for masking"),
+    ("/signup/", "Sign up", "a djust form validated live, a password typed twice"),
     ("/big/", "Big list", "1000 rows of state, 20 rendered"),
     ("/components/", "Components", "two LiveComponents, each with its own state"),
     ("/async/", "Async", "an async handler and background work"),

@@ -73,7 +73,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LIVEVIEW_ALLOWED_MODULES = ["demo_app.views", "demo_app.books", "demo_app.ticker"]
+LIVEVIEW_ALLOWED_MODULES = [
+    "demo_app.views",
+    "demo_app.books",
+    "demo_app.ticker",
+    "demo_app.signup",
+]
 LIVEVIEW_CONFIG = {"time_travel_max_events": 100}
 
 DEBUG_TOOLBAR_PANELS = [

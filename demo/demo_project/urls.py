@@ -2,13 +2,14 @@
 
 from django.urls import include, path
 
-from demo_app import books, ticker, views
+from demo_app import books, signup, ticker, views
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("counter/", views.CounterView.as_view(), name="counter"),
     path("todos/", views.TodosView.as_view(), name="todos"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("signup/", signup.SignupView.as_view(), name="signup"),
     path("big/", views.BigView.as_view(), name="big"),
     path("components/", views.ComponentsView.as_view(), name="components"),
     path("async/", views.AsyncView.as_view(), name="async"),
