@@ -129,10 +129,12 @@ Node = Replaced | DictDiff | ListDiff | KeyedListDiff
 
 def diff(before: Any, after: Any) -> Node | None:
     """The diff from ``before`` to ``after``, or None when they are the same."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        # Walked once: comparing first would walk every changed level again.
+        node = _diff_dicts(before, after)
+        return node if node.added or node.removed or node.changed else None
     if same(before, after):
         return None
-    if isinstance(before, dict) and isinstance(after, dict):
-        return _diff_dicts(before, after)
     if isinstance(before, list) and isinstance(after, list):
         if _keyed(before) and _keyed(after):
             return _diff_keyed(before, after)

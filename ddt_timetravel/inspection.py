@@ -8,6 +8,7 @@ unchanged top-level keys are folded into a count.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,11 +127,18 @@ def _masked_ids(path: tuple[Any, ...], masker: Masker) -> tuple[tuple[Any, ...],
 
 
 def _display_lines(
-    lines: list[Line], masker: Masker, prefix_path: tuple[Any, ...] = ()
-) -> list[DiffLine]:
+    lines: Iterator[Line], masker: Masker, prefix_path: tuple[Any, ...] = ()
+) -> tuple[list[DiffLine], int]:
+    """Up to :data:`LINE_LIMIT` display lines, and how many lines come after them.
+
+    The lines after are only counted, never masked or formatted: a long diff costs
+    what its shown lines cost.
+    """
     shown: list[DiffLine] = []
     masked_paths: set[tuple[Any, ...]] = set()
     for line in lines:
+        if len(shown) == LINE_LIMIT:
+            return shown, 1 + sum(1 for _ in lines)
         shown_path, hidden_id = _masked_ids(line.path, masker)
         if hidden_id:
             line = Line(shown_path, line.kind, line.before, line.after)
@@ -165,7 +173,7 @@ def _display_lines(
         shown.append(
             DiffLine(line.text_path, line.kind, before, after, masked, path, line.note, key_path)
         )
-    return shown
+    return shown, 0
 
 
 def _group(component_id: str, node: Node | None, masker: Masker) -> DiffGroup:
@@ -174,8 +182,8 @@ def _group(component_id: str, node: Node | None, masker: Masker) -> DiffGroup:
         marker = ShownValue(str(MASKED))
         return DiffGroup(component_id, [DiffLine("(state)", "changed", marker, marker, True)])
     prefix = (COMPONENTS_KEY, component_id) if component_id else ()
-    lines = _display_lines(list(flatten(node)), masker, prefix)
-    return DiffGroup(component_id, lines[:LINE_LIMIT], max(0, len(lines) - LINE_LIMIT))
+    shown, hidden = _display_lines(flatten(node), masker, prefix)
+    return DiffGroup(component_id, shown, hidden)
 
 
 def _split(state: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
