@@ -71,6 +71,9 @@ class Turn:
     snapshot: Any = None
     queries: list[TurnQuery] = field(default_factory=list)
     queries_cut: bool = False
+    #: False once the turn is over: background tasks started in the turn copy
+    #: the context variable, and what they do later is not this event's cost.
+    open: bool = True
 
     def end_handler(self, handler_ms: float | None = None) -> None:
         """The handler returned (or raised): what follows is the re-render."""
@@ -114,7 +117,8 @@ _current: contextvars.ContextVar[Turn | None] = contextvars.ContextVar(
 
 def current() -> Turn | None:
     """The turn this code runs in, or None outside every measured turn."""
-    return _current.get()
+    turn = _current.get()
+    return turn if turn is not None and turn.open else None
 
 
 @contextmanager
@@ -127,13 +131,14 @@ def measuring(session_id: str, kind: str) -> Iterator[Turn]:
     try:
         yield turn
     finally:
+        turn.open = False
         _current.reset(token)
 
 
 def record_query(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
     """Django execute wrapper: note each query of a measured turn; others pass through."""
     turn = _current.get()
-    if turn is None:
+    if turn is None or not turn.open:
         return execute(sql, params, many, context)
     start = time.perf_counter()
     try:

@@ -136,3 +136,30 @@ class SideEffectsView(LiveView):
         self.push_event("flash", {"text": "sent"})
         push_to_view("tests.live_views.NoTimeTravelView", state={"count": 0})
         self.sent += 1
+
+
+class BackgroundQueryView(LiveView):
+    """One query in the handler, three more in background work it starts."""
+
+    template = '<div dj-root dj-view="tests.live_views.BackgroundQueryView">{{ status }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.status = "idle"
+
+    @event_handler()
+    def start(self, **kwargs):
+        from django.contrib.sessions.models import Session
+
+        Session.objects.count()
+        self.status = "running"
+        self.start_async(self._finish, name="finish")
+
+    async def _finish(self):
+        from asgiref.sync import sync_to_async
+        from django.contrib.sessions.models import Session
+
+        for _ in range(3):
+            await sync_to_async(Session.objects.count)()
+        self.status = "done"

@@ -237,3 +237,15 @@ async def test_no_turn_is_measured_for_a_view_without_time_travel(live_socket):
     finally:
         await sync_to_async(lambda: connections["default"].execute_wrappers.remove(watch))()
     assert seen and seen == [None] * len(seen)
+
+
+async def test_background_work_started_by_an_event_is_not_its_cost(live_socket):
+    await live_socket.mount("tests.live_views.BackgroundQueryView", "/")
+    await live_socket.event("start")
+    frames = await live_socket.receive_until("patch", timeout=10)  # the background's render
+    assert any("done" in str(frame) for frame in frames)
+
+    response = await panel_get(live_socket, "timeline")
+
+    started, text = row_of(response, 1)
+    assert started["data-djtt-queries"] == "1", text
