@@ -317,7 +317,7 @@ def installed(consumer_class: type = LiveViewConsumer) -> bool:
 _MARK = "_ddt_timetravel_measured"
 
 #: The djust functions that serialize one context variable for the template.
-_SERIALIZERS = frozenset(
+SERIALIZERS = frozenset(
     {"_jit_serialize_queryset", "_jit_serialize_model", "_jit_serialize_model_list"}
 )
 
@@ -333,7 +333,7 @@ def serialized_variable(frame: Any) -> str | None:
     template node.
     """
     code = frame.f_code
-    if code.co_name not in _SERIALIZERS or not code.co_filename.endswith("jit.py"):
+    if code.co_name not in SERIALIZERS or not code.co_filename.endswith("jit.py"):
         return None
     variable = frame.f_locals.get("variable_name")
     return variable if isinstance(variable, str) else None

@@ -31,6 +31,9 @@ _SKIPPED_PARTS = (
 )
 
 
+#: Names of the frames that may say which template line caused a query.
+_TEMPLATE_FRAMES = frozenset({"render", *_djust.SERIALIZERS})
+
 #: Per code file: is it library code (skipped when looking for the caller)?
 _library: dict[str, bool] = {}
 
@@ -60,7 +63,7 @@ def query_source(in_render: bool) -> tuple[str, str]:
             caller = f"{code.co_filename}:{frame.f_lineno} in {code.co_name}"
             if not in_render:
                 break
-        if in_render and not template:
+        if in_render and not template and code.co_name in _TEMPLATE_FRAMES:
             template = _template_at(frame)
         if caller and template:
             break

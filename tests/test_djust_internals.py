@@ -141,7 +141,7 @@ def test_the_measured_methods_are_wrapped_once():
         assert not getattr(function.__wrapped__, _djust._MARK, False), name
 
 
-@pytest.mark.parametrize("name", sorted(_djust._SERIALIZERS))
+@pytest.mark.parametrize("name", sorted(_djust.SERIALIZERS))
 def test_jit_serializers_name_the_variable_they_serialize(name):
     assert "variable_name" in parameters(JITMixin, name)
     assert getattr(JITMixin, name).__code__.co_filename.endswith("jit.py")
