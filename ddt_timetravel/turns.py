@@ -177,7 +177,9 @@ def _params(params: Any, many: Any) -> tuple[Any, ...]:
 # with a weak reference that drops the entry when djust lets the snapshot go.
 _by_snapshot: dict[int, tuple[weakref.ref[Any], TurnCost]] = {}
 _last_restore: weakref.WeakKeyDictionary[Any, TurnCost] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+# Re-entrant: a weak reference's callback may run inside a locked block of this
+# thread (a collection triggered there).
+_lock = threading.RLock()
 
 
 def _forget(key: int, ref: weakref.ref[Any]) -> None:
