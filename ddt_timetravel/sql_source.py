@@ -31,8 +31,16 @@ _SKIPPED_PARTS = (
 )
 
 
-#: Names of the frames that may say which template line caused a query.
-_TEMPLATE_FRAMES = frozenset({"render", *_djust.SERIALIZERS})
+#: Names of the frames that may say which template line caused a query (read
+#: from :mod:`._djust` on first use: that module imports this one's importer).
+_template_frames: frozenset[str] = frozenset()
+
+
+def _template_frame_names() -> frozenset[str]:
+    global _template_frames
+    if not _template_frames:
+        _template_frames = frozenset({"render", *_djust.SERIALIZERS})
+    return _template_frames
 
 #: Per code file: is it library code (skipped when looking for the caller)?
 _library: dict[str, bool] = {}
@@ -54,6 +62,7 @@ def query_source(in_render: bool) -> tuple[str, str]:
     caller = ""
     template = ""
     stop = _djust.render_entry()
+    names = _template_frame_names() if in_render else frozenset()
     frame = sys._getframe(2)
     while frame is not None:
         code = frame.f_code
@@ -63,7 +72,7 @@ def query_source(in_render: bool) -> tuple[str, str]:
             caller = f"{code.co_filename}:{frame.f_lineno} in {code.co_name}"
             if not in_render:
                 break
-        if in_render and not template and code.co_name in _TEMPLATE_FRAMES:
+        if in_render and not template and code.co_name in names:
             template = _template_at(frame)
         if caller and template:
             break
