@@ -42,6 +42,7 @@ def _template_frame_names() -> frozenset[str]:
         _template_frames = frozenset({"render", *_djust.SERIALIZERS})
     return _template_frames
 
+
 #: Per code file: is it library code (skipped when looking for the caller)?
 _library: dict[str, bool] = {}
 
