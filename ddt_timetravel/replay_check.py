@@ -24,7 +24,7 @@ import inspect
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -78,7 +78,7 @@ class EventCheck:
     message: str
     mismatches: tuple[Mismatch, ...] = ()
     skipped: tuple[Skipped, ...] = ()
-    side_effects: tuple[str, ...] = field(default=())
+    side_effects: tuple[str, ...] = ()
 
     @property
     def diverged(self) -> bool:

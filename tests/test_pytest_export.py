@@ -205,3 +205,20 @@ async def test_a_replay_of_an_async_handler_that_djust_never_awaited(live_socket
     assert "A forward replay of an async handler" in source
     assert source.count('send(client, "fetch")') == 2
     assert_passes(source, test_file)
+
+
+async def test_events_evicted_from_the_start(small_buffer, live_socket, tmp_path):
+    await live_socket.mount("demo_app.views.TodosView", "/todos/")
+    for text in ("a", "b", "c", "d", "e", "f", "g"):
+        await live_socket.event("add_todo", text=text)
+    await jump(live_socket, 1, "before")  # the second event held, which stays held
+    await live_socket.event("toggle_todo", todo_id=5)
+
+    source, test_file = await exported(live_socket, tmp_path)
+
+    # The panel numbers events the first time it sees them: here, when the page jumped.
+    first = int(source.split("# Event #", 1)[1].split(":", 1)[0])
+    assert first > 1 and source.count("# Event #") == 5
+    assert f"The history before #{first} is not in this test (evicted from the" in source
+    assert f'restored here to the state before #{first} ("Restore before")' in source
+    assert_passes(source, test_file)
