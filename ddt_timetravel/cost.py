@@ -27,18 +27,46 @@ from .formatting import compact, human_bytes
 from .masking import Masker
 
 
+class MaskedParams:
+    """The params of all of one event's queries, masked together with the event.
+
+    A value known to be secret anywhere in the event (a typed password in its
+    params or state) is hidden in the SQL params too. Masked once, on first
+    read: the timeline rows never read params.
+    """
+
+    def __init__(self, snapshot: Any, params: list[tuple[Any, ...]], masker: Masker) -> None:
+        self._inputs = (snapshot, params, masker)
+        self._masked: list[Any] | None = None
+
+    def of(self, position: int) -> tuple[Any, ...]:
+        """The masked params of query number ``position`` (0-based) of the event."""
+        if self._masked is None:
+            snapshot, params, masker = self._inputs
+            event = [snapshot.params, snapshot.state_before, snapshot.state_after]
+            self._masked = masker.mask([*event, [list(p) for p in params]])[-1]
+        return tuple(self._masked[position])
+
+
 @dataclass(frozen=True)
 class Query:
-    """One query of the event, params masked for display, with its source line."""
+    """One query of the event with its source line; params are masked when read."""
 
     sql: str
-    params: tuple[Any, ...]
+    raw_params: tuple[Any, ...]
+    position: int
+    masked_params: MaskedParams
     duration_ms: float
     source: str
     template: str
     phase: str
     similar: int
     duplicates: int
+
+    @property
+    def params(self) -> tuple[Any, ...]:
+        """The params as shown and exported, masked like the event's state."""
+        return self.masked_params.of(self.position)
 
     @property
     def formatted(self) -> SafeString:
@@ -48,7 +76,7 @@ class Query:
     @property
     def params_text(self) -> str:
         """The params, short, as shown beside the SQL."""
-        return compact(list(self.params), 200) if self.params else ""
+        return compact(list(self.params), 200) if self.raw_params else ""
 
 
 @dataclass(frozen=True)
@@ -123,10 +151,13 @@ def build_cost(snapshot: Any, measured: turns.TurnCost | None, masker: Masker) -
     recorded = measured.queries if measured is not None else ()
     similar = Counter(query.sql for query in recorded)
     duplicates = Counter(_key(query) for query in recorded)
+    masked = MaskedParams(snapshot, [query.params for query in recorded], masker)
     queries = tuple(
         Query(
             sql=query.sql,
-            params=tuple(masker.mask(list(query.params))),
+            raw_params=query.params,
+            position=position,
+            masked_params=masked,
             duration_ms=query.ms,
             source=query.source,
             template=query.template,
@@ -134,7 +165,7 @@ def build_cost(snapshot: Any, measured: turns.TurnCost | None, masker: Masker) -
             similar=similar[query.sql],
             duplicates=duplicates[_key(query)],
         )
-        for query in recorded
+        for position, query in enumerate(recorded)
     )
     duplicated_by_sql = Counter(q.sql for q in queries if q.duplicates > 1)
     repeated = tuple(

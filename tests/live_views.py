@@ -163,3 +163,20 @@ class BackgroundQueryView(LiveView):
         for _ in range(3):
             await sync_to_async(Session.objects.count)()
         self.status = "done"
+
+
+class SecretQueryView(LiveView):
+    """A handler that looks a typed token up in the database: the token is a query param."""
+
+    template = '<div dj-root dj-view="tests.live_views.SecretQueryView">{{ found }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.found = 0
+
+    @event_handler()
+    def look_up(self, api_token: str = "", **kwargs):
+        from django.contrib.sessions.models import Session
+
+        self.found = Session.objects.filter(session_key=api_token).count()

@@ -249,3 +249,17 @@ async def test_background_work_started_by_an_event_is_not_its_cost(live_socket):
 
     started, text = row_of(response, 1)
     assert started["data-djtt-queries"] == "1", text
+
+
+async def test_query_params_are_masked_like_the_event(live_socket):
+    await live_socket.mount("tests.live_views.SecretQueryView", "/")
+    await live_socket.event("look_up", api_token="plain-words-not-a-token-shape")
+
+    shown = await panel_get(live_socket, "diff", seq=1)
+    exported = await panel_get(live_socket, "export", format="json")
+
+    assert "data-djtt-query-params" in shown.text
+    for response in (shown, exported):
+        text = response.content.decode()
+        assert "plain-words-not-a-token-shape" not in text
+        assert "•••• masked" in text
