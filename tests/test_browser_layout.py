@@ -149,7 +149,7 @@ def test_messages_stay_until_dismissed(page, live_server_url):
     page.wait_for_timeout(5_000)  # several polls later
     expect(export_error).to_contain_text("the range is reversed")
     expect(compare_error).to_be_visible()
-    expect(panel.get_by_role("status")).to_contain_text("Live")  # the state line is apart
+    expect(panel.locator("[data-djtt-status]")).to_contain_text("Live")  # the state line is apart
 
     export_error.get_by_role("button", name="Dismiss").click()
     expect(export_error).to_be_empty()

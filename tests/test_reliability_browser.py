@@ -129,6 +129,9 @@ def test_server_restart_while_the_panel_is_open(page, demo_server):
         timeout=30_000,
     )
     expect(panel.locator("[data-tt-seq]")).to_have_count(0, timeout=10_000)
+    expect(panel.locator("[data-djtt-empty]")).to_contain_text(
+        "The page reconnected: a new view instance with an empty history"
+    )
     page.get_by_role("button", name="Increment", exact=True).click()
     expect(row(panel, 1)).to_be_visible()
     expect(status).to_contain_text("Live")
