@@ -37,6 +37,7 @@ when a djust upgrade changes it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import math
@@ -173,7 +174,10 @@ def _find(
 
 def _newest_entry(view: Any, buffer: Any) -> tuple[history.Window, history.Entry]:
     """The newest event, for "Back to live": whichever it is when djust applies the frame."""
-    window = history.current_window(view, buffer)
+    try:
+        window = history.current_window(view, buffer)
+    except history.BufferBusy as exc:
+        raise Refused(f"{exc} Nothing was restored.") from None
     snapshot = buffer.jump(window.length - 1) if window.length else None
     if snapshot is None:
         raise Refused("No event is recorded yet: the page is live; nothing was restored.")
@@ -208,7 +212,10 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
         index = data.get(kind.index_key)
         if buffer is None or not _is_int(index):
             return None
-        window = history.current_window(view, buffer)
+        try:
+            window = history.current_window(view, buffer)
+        except history.BufferBusy:
+            return None  # djust's own frame goes through, unrecorded
         snapshot = buffer.jump(index) if index < window.length else None
         if snapshot is None:
             return None
@@ -232,7 +239,7 @@ def acknowledged(applying: Applying, buffer: Any) -> dict[str, Any]:
     if applying.kind is REPLAY:
         # Frames are handled one at a time: the replay is the next event recorded.
         replay_seq = applying.newest_seq + 1
-        window, entries = history.read(view, buffer, replay_seq, replay_seq)
+        _, entries = history.read(view, buffer, replay_seq, replay_seq)
         if entries and entries[0].snapshot.event_name == applying.event_name:
             serial = shown.record_replay(view, replay_seq, applying.seq)
             return {"seq": replay_seq, "replay_of": applying.seq, "serial": serial, "live": True}
@@ -287,7 +294,9 @@ def _acknowledging(original: Callable[..., dict[str, Any]]) -> Callable[..., dic
         frame = original(self, view, buffer, cursor, which)
         applying = _applying.get()
         if applying is not None and applying.consumer is self and applying.view is view:
-            frame[IDENTITY_KEY] = acknowledged(applying, buffer)
+            # A buffer that never settles: the ack goes out as djust built it.
+            with contextlib.suppress(history.BufferBusy):
+                frame[IDENTITY_KEY] = acknowledged(applying, buffer)
         return frame
 
     setattr(build, ORIGINAL_ATTR, original)

@@ -360,3 +360,27 @@ async def test_back_to_live_without_events_says_the_page_is_live(live_socket):
     assert answer(await live_socket.receive_until("error"))["error"] == (
         "No event is recorded yet: the page is live; nothing was restored."
     )
+
+
+async def test_a_buffer_that_never_settles_refuses_the_row_and_lets_djust_frames_through(
+    live_socket, monkeypatch
+):
+    from ddt_timetravel import history
+
+    await live_socket.mount(COUNTER, "/counter/")
+    await fill(live_socket, [1, 2])
+    row = (await rows(live_socket))[1]
+    monkeypatch.setattr(history, "_unchanged", lambda *args: False)
+
+    frame = {"type": "time_travel_jump", "index": 0, "which": "after", "ddt_event": identity(row)}
+    await live_socket.send(frame)
+    refusal = answer(await live_socket.receive_until("error"))
+    assert refusal["error"] == (
+        "The time-travel buffer kept changing while it was read; try again. Nothing was restored."
+    )
+    assert live_socket.view.count == 3
+
+    await live_socket.send({"type": "time_travel_jump", "index": 0, "which": "after"})
+    ack = answer(await live_socket.receive_until("time_travel_state"))
+    assert "ddt_event" not in ack
+    assert live_socket.view.count == 1
