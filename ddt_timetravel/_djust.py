@@ -48,7 +48,7 @@ from typing import Any
 
 from djust.websocket import LiveViewConsumer
 
-from . import history, shown, turns
+from . import capture, history, shown, turns
 from .live import dotted_path
 
 #: The frame key that carries the row's identity, and the ack's description.
@@ -380,26 +380,34 @@ def _wrap(owner: type, name: str, make: Callable[[Any], Any]) -> None:
 # -- the turns -----------------------------------------------------------------
 
 
-def _keep_event(turn: turns.Turn, view: Any, before: Any) -> None:
+def _keep_event(turn: turns.Turn, view: Any, before: Any) -> Any:
     if turn.snapshot is not None:
         turns.keep_for_snapshot(turn.snapshot, turn.cost())
+    return turn.snapshot
 
 
-def _keep_replay(turn: turns.Turn, view: Any, before: Any) -> None:
+def _keep_replay(turn: turns.Turn, view: Any, before: Any) -> Any:
     # The consumer handles one frame at a time: a snapshot that is new since
     # the frame arrived is the one this replay recorded.
     recorded = _newest(view)
     if recorded is not None and recorded is not before:
         turns.keep_for_snapshot(recorded, turn.cost())
+        return recorded
+    return None
 
 
-def _keep_restore(turn: turns.Turn, view: Any, before: Any) -> None:
+def _keep_restore(turn: turns.Turn, view: Any, before: Any) -> Any:
     if turn.render_ms is not None:
         turns.keep_restore(view, turn.cost())
+    return None
 
 
-def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], None]) -> Any:
-    """Wrap a consumer handler of one client frame so its turn is measured."""
+def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
+    """Wrap a consumer handler of one client frame so its turn is measured.
+
+    An event or replay turn is also captured for the toolbar's own panels
+    (:mod:`.capture`) when that is on and the toolbar would show for the browser.
+    """
 
     def make(original: Any) -> Any:
         async def handle(self: Any, data: dict[str, Any]) -> None:
@@ -409,11 +417,22 @@ def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], None]) -> Any:
             if view is None or session_id is None:
                 return await original(self, data)
             before = _newest(view) if kind == "replay" else None
-            with turns.measuring(session_id, kind) as turn:
-                try:
-                    return await original(self, data)
-                finally:
-                    keep(turn, view, before)
+            taken = None
+            if kind != "restore" and capture.wanted():
+                taken = await capture.begin(self, view)
+            token = capture.activate(taken) if taken is not None else None
+            recorded = None
+            try:
+                with turns.measuring(session_id, kind) as turn:
+                    if taken is not None:
+                        turn.toolbar_id = taken.request_id
+                    try:
+                        return await original(self, data)
+                    finally:
+                        recorded = keep(turn, view, before)
+            finally:
+                if taken is not None and token is not None:
+                    await capture.end(taken, token, view, recorded)
 
         return handle
 
@@ -520,6 +539,7 @@ def install_turn_hooks() -> None:
     _wrap(LiveViewConsumer, "_build_time_travel_state", _state_with_cost)
     _wrap(WSConsumerTransport, "on_handler_timing", _handler_timed)
     _wrap(TemplateMixin, "render_with_diff", _render_timed)
+    capture.install()
 
 
 # -- "Check against current code" (:mod:`.replay_check`) ------------------------------

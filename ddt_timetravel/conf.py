@@ -35,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "REMOTE_LOOKUP": False,
     # How long (seconds) a panel request waits for the worker holding the socket.
     "REMOTE_TIMEOUT": 2.0,
+    # Capture each recorded event's turn for the toolbar's own panels (SQL,
+    # Templates, Cache, Signals, Timer, History): off, events cost nothing extra.
+    "TOOLBAR_CAPTURE": True,
 }
 
 
@@ -66,6 +69,7 @@ VALIDATORS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "SLOW_EVENT_MS": (_positive_int, "must be a positive whole number of milliseconds"),
     "MANY_QUERIES": (_positive_int, "must be a positive whole number of queries"),
     "REMOTE_LOOKUP": (_bool, "must be True or False"),
+    "TOOLBAR_CAPTURE": (_bool, "must be True or False"),
     "REMOTE_TIMEOUT": (_seconds, "must be a number of seconds above 0 and at most 60"),
 }
 

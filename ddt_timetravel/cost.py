@@ -103,6 +103,8 @@ class EventCost:
     slow: bool
     heavy: bool
     queries_cut: bool = False
+    #: The toolbar's request id of this event's capture: "Open in toolbar" switches to it.
+    toolbar_id: str | None = None
 
     @property
     def query_ms(self) -> float:
@@ -187,6 +189,7 @@ def build_cost(snapshot: Any, measured: turns.TurnCost | None, masker: Masker) -
         slow=handler_ms is not None and handler_ms >= get_setting("SLOW_EVENT_MS"),
         heavy=len(queries) >= get_setting("MANY_QUERIES") or bool(repeated),
         queries_cut=measured.queries_cut if measured is not None else False,
+        toolbar_id=measured.toolbar_id if measured is not None else None,
     )
 
 

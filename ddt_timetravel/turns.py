@@ -53,6 +53,8 @@ class TurnCost:
     patch_bytes: int | None
     queries: tuple[TurnQuery, ...]
     queries_cut: bool = False
+    #: The toolbar's request id of this turn's capture (:mod:`.capture`), if captured.
+    toolbar_id: str | None = None
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Turn:
     #: False once the turn is over: background tasks started in the turn copy
     #: the context variable, and what they do later is not this event's cost.
     open: bool = True
+    toolbar_id: str | None = None
 
     def end_handler(self, handler_ms: float | None = None) -> None:
         """The handler returned (or raised): what follows is the re-render."""
@@ -107,6 +110,7 @@ class Turn:
             patch_bytes=self.patch_bytes,
             queries=tuple(self.queries),
             queries_cut=self.queries_cut,
+            toolbar_id=self.toolbar_id,
         )
 
 

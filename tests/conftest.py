@@ -264,6 +264,7 @@ async def open_live_socket(
         session_key: str | None = None,
         origin: str = "http://127.0.0.1",
         connect: bool = True,
+        client: str = "127.0.0.1",
     ) -> LiveSocket:
         if session_key is None:
             session_key = await sync_to_async(_create_django_session)()
@@ -273,6 +274,8 @@ async def open_live_socket(
             (b"cookie", f"sessionid={session_key}".encode()),
         ]
         communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+        # The browser's address, as an ASGI server puts it in the scope (before any await).
+        communicator.scope["client"] = (client, 43210)
         live = LiveSocket(communicator, session_key)
         sockets.append(live)
         if connect:

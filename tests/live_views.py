@@ -180,3 +180,30 @@ class SecretQueryView(LiveView):
         from django.contrib.sessions.models import Session
 
         self.found = Session.objects.filter(session_key=api_token).count()
+
+
+class HandlerAndRenderQueryView(LiveView):
+    """One query in the handler, one in the re-render: a turn whose SQL has both."""
+
+    template = (
+        '<div dj-root dj-view="tests.live_views.HandlerAndRenderQueryView">{{ count }}'
+        "{% for name in names %}<i>{{ name }}</i>{% endfor %}</div>"
+    )
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.count = 0
+
+    @property
+    def names(self):
+        """Evaluated when the template walks it: the render's query."""
+        from django.contrib.auth.models import Group
+
+        return Group.objects.filter(name__startswith="ddt-").values_list("name", flat=True)
+
+    @event_handler()
+    def increment(self, **kwargs):
+        from django.contrib.sessions.models import Session
+
+        self.count += Session.objects.filter(session_key="no-such-key").count() + 1

@@ -7,6 +7,7 @@
 
 import { initCheck } from "./check.js";
 import { initDock } from "./dock.js";
+import { initToolbarSwitch, showState } from "./toolbar_switch.js";
 import { initWatch, listenForWatch, rowsChanged } from "./watch.js";
 
 const PANEL_ID = "TimeTravelPanel";
@@ -625,6 +626,7 @@ async function loadLazy(details) {
     }
     try {
         body.replaceChildren(await fetchFragment(url));
+        showState(toolbar());
     } catch (error) {
         delete body.dataset.loaded;
         body.textContent = error.message;
@@ -1253,6 +1255,7 @@ function listenOnce() {
     djDebug.addEventListener("click", onExportClick);
     djDebug.addEventListener("click", onImportClose);
     djDebug.addEventListener("change", onImportChange);
+    initToolbarSwitch(djDebug);
     initCheck(djDebug, () => ({
         root: panelRoot(),
         sessionId: state.sessionId,

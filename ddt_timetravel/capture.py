@@ -1,0 +1,301 @@
+"""Each recorded event's turn, captured the way the toolbar captures a request.
+
+The toolbar never sees WebSocket traffic, so its SQL, Templates, Cache and
+Signals panels describe only the page's first GET. Here an event turn gets a
+toolbar of its own: a synthetic request made from the view's (same path, user,
+session, cookies, and the socket's client address for ``SHOW_TOOLBAR_CALLBACK``),
+the enabled panels' instrumentation around the handler, the re-render and the
+patch, then ``generate_stats`` with a stand-in response. The result lands in
+the toolbar's own store under a fresh request id (bounded by its
+``RESULTS_CACHE_SIZE``), where the History panel lists it and "Switch" shows it.
+
+Two panels are fed per turn rather than per process, so that a concurrent turn
+on another socket never lands in this one: every SQL query and every Django
+template rendered while a captured turn runs is routed, through a context
+variable that djust's ``sync_to_async`` threads inherit, to the panel of that
+turn only. djust renders its own templates in Rust, which sends no
+``template_rendered`` signal: the view's template is added to the Templates
+panel with the masked state it was rendered from.
+
+Panels that need a real HTTP request or response (Headers, Request, Redirects,
+Profiling) are left out for events, and so is this package's own panel.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, sync_to_async
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from .conf import get_setting
+
+#: Panels that describe an HTTP request or response, or need a sync request: not for events.
+SKIPPED_PANELS = frozenset(
+    {"HeadersPanel", "RequestPanel", "RedirectsPanel", "ProfilingPanel", "TimeTravelPanel"}
+)
+#: Shown as the request method in the History panel ("WS increment #12").
+METHOD = "WS"
+
+
+@dataclass
+class Capture:
+    """One turn's toolbar while the turn runs."""
+
+    toolbar: Any
+    request: HttpRequest
+    panels: list[Any]
+    sql: Any
+    templates: Any
+    routed: bool
+
+    @property
+    def request_id(self) -> str:
+        return self.toolbar.request_id
+
+
+_current: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
+    "ddt_timetravel_capture", default=None
+)
+
+
+def current() -> Capture | None:
+    """The capture of the turn this code runs in, if any."""
+    return _current.get()
+
+
+# -- routing SQL and templates to the running turn's panels -------------------------
+
+
+class _SQLRouter:
+    """Stands where the toolbar puts its SQL panel: forwards to the running turn's panel."""
+
+    def _panel(self) -> Any:
+        capture = _current.get()
+        return capture.sql if capture is not None else None
+
+    def record(self, **kwargs: Any) -> None:
+        panel = self._panel()
+        if panel is not None:
+            panel.record(**kwargs)
+
+    def new_transaction_id(self, alias: str) -> str | None:
+        panel = self._panel()
+        return panel.new_transaction_id(alias) if panel is not None else None
+
+    def current_transaction_id(self, alias: str) -> str | None:
+        panel = self._panel()
+        return panel.current_transaction_id(alias) if panel is not None else None
+
+
+SQL_ROUTER = _SQLRouter()
+_routing = {"turns": 0}
+_routing_lock = threading.Lock()
+
+
+def _route_sql() -> None:
+    """On the thread djust runs handlers and renders on: queries go through the router."""
+    from debug_toolbar.panels.sql.tracking import wrap_cursor
+    from django.db import connections
+
+    with _routing_lock:
+        _routing["turns"] += 1
+        for connection in connections.all():
+            wrap_cursor(connection)
+            connection._djdt_logger = SQL_ROUTER
+
+
+def _unroute_sql() -> None:
+    """The last captured turn ended: queries are no longer wrapped (no stack traces taken)."""
+    from django.db import connections
+
+    with _routing_lock:
+        _routing["turns"] -= 1
+        if _routing["turns"] > 0:
+            return
+        for connection in connections.all(initialized_only=True):
+            if getattr(connection, "_djdt_logger", None) is SQL_ROUTER:
+                connection._djdt_logger = None
+
+
+def _template_rendered(sender: Any, **kwargs: Any) -> None:
+    """``template_rendered`` receiver: a Django template of a captured turn."""
+    capture = _current.get()
+    if capture is not None and capture.templates is not None:
+        capture.templates._store_template_info(sender, **kwargs)
+
+
+def install() -> None:
+    """Listen for Django templates rendered in captured turns (once, with the turn hooks)."""
+    from django.test.signals import template_rendered
+
+    template_rendered.connect(_template_rendered, dispatch_uid="ddt_timetravel.capture")
+
+
+# -- the toolbar of one turn --------------------------------------------------------
+
+
+def _event_toolbar_class() -> type:
+    from debug_toolbar.toolbar import DebugToolbar
+
+    class EventToolbar(DebugToolbar):
+        """The toolbar with only the panels that make sense for an event."""
+
+        _panel_classes = None
+
+        @classmethod
+        def get_panel_classes(cls) -> list[type]:
+            if cls._panel_classes is None:
+                cls._panel_classes = [
+                    panel
+                    for panel in DebugToolbar.get_panel_classes()
+                    if panel.panel_id not in SKIPPED_PANELS and panel.is_async
+                ]
+            return cls._panel_classes
+
+    return EventToolbar
+
+
+_toolbar_class: list[type] = []
+
+
+def _stand_in(request: HttpRequest) -> HttpResponse:
+    """What the panels' middleware chain gets instead of a page: an event has no response."""
+    return HttpResponse(b"", content_type="text/plain")
+
+
+def synthetic_request(consumer: Any, view: Any) -> HttpRequest:
+    """A request like the page's, for the toolbar: its path, user, session and cookies.
+
+    ``REMOTE_ADDR`` and the headers come from the socket itself, not from the
+    request djust built for the view (which says 127.0.0.1 for every browser).
+    """
+    scope = getattr(consumer, "scope", None) or {}
+    page = getattr(view, "request", None)
+    path = page.get_full_path() if isinstance(page, HttpRequest) else scope.get("path", "/")
+    request = RequestFactory().get(path)
+    request.method = METHOD
+    client = scope.get("client") or (None, None)
+    request.META["REMOTE_ADDR"] = client[0] or ""
+    for name, value in scope.get("headers") or ():
+        key = name.decode("latin1").upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = f"HTTP_{key}"
+        request.META[key] = value.decode("latin1")
+    request.COOKIES = dict(scope.get("cookies") or {})
+    if isinstance(page, HttpRequest):
+        for name in ("session", "user"):
+            if hasattr(page, name):
+                setattr(request, name, getattr(page, name))
+    if "user" in scope and not hasattr(request, "user"):
+        request.user = scope["user"]
+    return request
+
+
+def _start(request: HttpRequest) -> Capture | None:
+    """Sync part of the start: the toolbar's callback, the store, the instrumentation."""
+    from debug_toolbar.middleware import show_toolbar_func_or_path
+
+    show = show_toolbar_func_or_path()
+    if not iscoroutinefunction(show) and not show(request):
+        return None
+    if not _toolbar_class:
+        _toolbar_class.append(_event_toolbar_class())
+    toolbar = _toolbar_class[0](request, _stand_in)
+    panels = toolbar.enabled_panels
+    by_id = {panel.panel_id: panel for panel in panels}
+    sql, templates = by_id.get("SQLPanel"), by_id.get("TemplatesPanel")
+    for panel in panels:
+        if panel is not sql and panel is not templates:
+            panel.enable_instrumentation()
+    if sql is not None:
+        _route_sql()
+    # Runs the panels like the toolbar's middleware (the Timer starts here).
+    toolbar.process_request(request)
+    return Capture(toolbar, request, panels, sql, templates, routed=sql is not None)
+
+
+def wanted() -> bool:
+    """Capture is on: DEBUG, and the setting not turned off."""
+    return bool(settings.DEBUG) and get_setting("TOOLBAR_CAPTURE") is True
+
+
+async def begin(consumer: Any, view: Any) -> Capture | None:
+    """Start capturing one event turn, or None when the toolbar would not show for it."""
+    from debug_toolbar.middleware import show_toolbar_func_or_path
+
+    request = synthetic_request(consumer, view)
+    show = show_toolbar_func_or_path()
+    if iscoroutinefunction(show) and not await show(request):
+        return None
+    return await sync_to_async(_start)(request)
+
+
+def activate(capture: Capture) -> contextvars.Token[Capture | None]:
+    """Route this context's queries and templates to ``capture`` (the turn's own context)."""
+    return _current.set(capture)
+
+
+def _view_template(capture: Capture, view: Any, state: dict[str, Any]) -> None:
+    """Add the view's template (rendered by djust's Rust engine) with its masked state."""
+    from django.template import Context, TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    name = getattr(view, "template_name", None)
+    if capture.templates is None or not isinstance(name, str):
+        return
+    try:
+        template = get_template(name)
+    except TemplateDoesNotExist:
+        return
+    template = getattr(template, "template", template)
+    capture.templates._store_template_info(None, template=template, context=Context(state))
+
+
+def _finish(capture: Capture, view: Any, snapshot: Any, seq: int | None) -> None:
+    """Sync part of the end: stop instrumentation, generate and store the stats."""
+    toolbar = capture.toolbar
+    for panel in reversed(capture.panels):
+        if panel is not capture.sql and panel is not capture.templates:
+            panel.disable_instrumentation()
+    if capture.routed:
+        _unroute_sql()
+    if snapshot is None:
+        toolbar.store.delete(toolbar.request_id)
+        return
+    from .masking import Masker
+
+    shown = Masker.for_view(view).event(snapshot)
+    _view_template(capture, view, dict(shown.state_after or {}))
+    response = _stand_in(capture.request)
+    for panel in reversed(capture.panels):
+        panel.generate_stats(capture.request, response)
+        panel.generate_server_timing(capture.request, response)
+    history = toolbar._panels.get("HistoryPanel")
+    if history is not None and history in capture.panels:
+        number = f" #{seq}" if seq is not None else ""
+        history.record_stats(
+            {
+                "request_method": f"{METHOD} {snapshot.event_name}{number}",
+                "data": shown.params if isinstance(shown.params, dict) else None,
+            }
+        )
+
+
+async def end(
+    capture: Capture, token: contextvars.Token[Capture | None], view: Any, snapshot: Any
+) -> None:
+    """The turn ended: store what its panels saw (nothing when it recorded no event)."""
+    from . import history
+
+    _current.reset(token)
+    seq = None
+    buffer = history.time_travel_buffer(view)
+    if snapshot is not None and buffer is not None:
+        seq = history.current_window(view, buffer).last_seq
+    await sync_to_async(_finish)(capture, view, snapshot, seq)

@@ -1,0 +1,158 @@
+"""Each event's turn in the toolbar's own panels: the real toolbar, over the real socket.
+
+The SQL panel of an event lists exactly that event's queries (handler and
+render) and EXPLAIN runs on one of them; History lists the event; Templates
+shows the view's template; capture off stores nothing; a browser the toolbar
+does not show itself to gets no capture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+
+import pytest
+from debug_toolbar.store import get_store
+from debug_toolbar.toolbar import DebugToolbar
+from django.test import override_settings
+from django.urls import reverse
+
+from ddt_timetravel import turns
+from ddt_timetravel.history import time_travel_buffer
+from tests.panel_client import client_for, panel_get
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUERIES = "tests.live_views.HandlerAndRenderQueryView"
+BOOKS = "demo_app.books.BooksView"
+
+
+def toolbar_id(live, seq):
+    """The toolbar request id the turn of event ``seq`` was stored under."""
+    cost = turns.for_snapshot(time_travel_buffer(live.view).jump(seq - 1))
+    assert cost is not None, f"event #{seq} has no measured turn"
+    return cost.toolbar_id
+
+
+async def captured(live, seq):
+    """Event ``seq``'s request id once its panels are stored (just after its patch)."""
+    request_id = toolbar_id(live, seq)
+    assert request_id is not None, f"event #{seq} was not captured"
+    for _ in range(200):
+        if get_store().panel(request_id, "HistoryPanel"):
+            return request_id
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"event #{seq}'s capture was never stored")
+
+
+def panel_stats(request_id, panel_id):
+    return get_store().panel(request_id, panel_id)
+
+
+async def test_the_sql_panel_of_an_event_lists_exactly_its_handler_and_render_queries(
+    live_socket,
+):
+    await live_socket.mount(QUERIES, "/")
+    await live_socket.event("increment")
+    await live_socket.event("increment")
+
+    for seq in (1, 2):
+        request_id = await captured(live_socket, seq)
+        sql = [query["raw_sql"] for query in panel_stats(request_id, "SQLPanel")["queries"]]
+        recorded = turns.for_snapshot(time_travel_buffer(live_socket.view).jump(seq - 1))
+        # The same queries the row's cost counts, in order: the handler's, then the render's.
+        assert sql == [query.sql for query in recorded.queries]
+        assert [query.phase for query in recorded.queries] == ["handler", "render"]
+        assert "django_session" in sql[0] and "auth_group" in sql[1]
+    assert toolbar_id(live_socket, 1) != toolbar_id(live_socket, 2)
+
+
+async def test_explain_runs_on_a_query_of_an_event(live_socket):
+    await live_socket.mount(QUERIES, "/")
+    await live_socket.event("increment")
+    request_id = await captured(live_socket, 1)
+    # The signed form the SQL panel itself renders for its EXPLAIN button.
+    sql_panel = DebugToolbar.fetch(request_id, "SQLPanel").get_panel_by_id("SQLPanel")
+    content = sql_panel.content
+    assert 'formaction="/__debug__/sql_explain/"' in content
+    signed = re.search(r'name="signed" value="([^"]+)"', content).group(1)
+
+    response = await client_for(live_socket).post(
+        reverse("djdt:sql_explain"), {"signed": html.unescape(signed)}
+    )
+
+    assert response.status_code == 200
+    content = json.loads(response.content)["content"]
+    assert "django_session" in content and "SEARCH" in content.upper()
+
+
+async def test_history_lists_the_event_and_switching_shows_its_panels(live_socket):
+    await live_socket.mount(BOOKS, "/books/")
+    await live_socket.event("next_page")
+    request_id = await captured(live_socket, 1)
+
+    history = panel_stats(request_id, "HistoryPanel")
+    assert history["request_method"] == "WS next_page #1"
+    assert history["request_url"] == "/books/"
+    assert request_id in list(get_store().request_ids())
+
+    response = await client_for(live_socket).get(
+        reverse("djdt:history_sidebar"), {"request_id": request_id, "exclude_history": "True"}
+    )
+    assert response.status_code == 200
+    panels = json.loads(response.content)
+    assert "5 queries" in panels["SQLPanel"]["button"]
+    # A panel about the HTTP request and response has nothing for an event.
+    assert panel_stats(request_id, "HeadersPanel") == {}
+
+
+async def test_the_templates_panel_shows_the_events_template(live_socket):
+    await live_socket.mount(BOOKS, "/books/")
+    await live_socket.event("next_page")
+    request_id = await captured(live_socket, 1)
+
+    toolbar = DebugToolbar.fetch(request_id, "TemplatesPanel")
+    content = toolbar.get_panel_by_id("TemplatesPanel").content
+    assert "demo_app/books.html" in content
+    assert "&#x27;page&#x27;: 2" in content or "'page': 2" in content
+
+
+async def test_with_capture_off_nothing_is_stored(live_socket):
+    before = list(get_store().request_ids())
+    with override_settings(DDT_TIMETRAVEL={"TOOLBAR_CAPTURE": False}):
+        await live_socket.mount(QUERIES, "/")
+        await live_socket.event("increment")
+
+    assert toolbar_id(live_socket, 1) is None
+    assert list(get_store().request_ids()) == before
+    # The row's own cost is still measured.
+    assert len(turns.for_snapshot(time_travel_buffer(live_socket.view).jump(0)).queries) == 2
+
+
+async def test_no_capture_for_a_browser_the_toolbar_does_not_show_itself_to(open_live_socket):
+    outsider = await open_live_socket(client="203.0.113.9")
+    before = list(get_store().request_ids())
+    await outsider.mount(QUERIES, "/")
+    await outsider.event("increment")
+
+    assert toolbar_id(outsider, 1) is None
+    assert list(get_store().request_ids()) == before
+
+
+async def test_the_rows_detail_offers_open_in_toolbar_only_to_its_browser(open_live_socket):
+    owner = await open_live_socket()
+    other = await open_live_socket()
+    await owner.mount(BOOKS, "/books/")
+    await owner.event("next_page")
+    request_id = await captured(owner, 1)
+
+    mine = await panel_get(owner, "diff", seq=1)
+    assert f'data-djtt-toolbar-id="{request_id}"' in mine.text
+    assert "Open in toolbar" in mine.text
+    # Another browser naming this socket gets the panel's refusal, not the id.
+    theirs = await client_for(other).get(
+        reverse("djdt:ddt_timetravel_diff"), {"session": owner.session_id, "seq": 1}
+    )
+    assert request_id not in theirs.content.decode()
