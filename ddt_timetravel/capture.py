@@ -53,6 +53,9 @@ class Capture:
     sql: Any
     templates: Any
     routed: bool
+    #: False once the turn is over: background tasks started in the turn copy
+    #: the context variable, and what they do later is not this event's.
+    open: bool = True
 
     @property
     def request_id(self) -> str:
@@ -65,8 +68,9 @@ _current: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
 
 
 def current() -> Capture | None:
-    """The capture of the turn this code runs in, if any."""
-    return _current.get()
+    """The capture of the turn this code runs in, if it is still running."""
+    capture = _current.get()
+    return capture if capture is not None and capture.open else None
 
 
 # -- routing SQL and templates to the running turn's panels -------------------------
@@ -76,7 +80,7 @@ class _SQLRouter:
     """Stands where the toolbar puts its SQL panel: forwards to the running turn's panel."""
 
     def _panel(self) -> Any:
-        capture = _current.get()
+        capture = current()
         return capture.sql if capture is not None else None
 
     def record(self, **kwargs: Any) -> None:
@@ -125,7 +129,7 @@ def _unroute_sql() -> None:
 
 def _template_rendered(sender: Any, **kwargs: Any) -> None:
     """``template_rendered`` receiver: a Django template of a captured turn."""
-    capture = _current.get()
+    capture = current()
     if capture is not None and capture.templates is not None:
         capture.templates._store_template_info(sender, **kwargs)
 
@@ -293,6 +297,7 @@ async def end(
     """The turn ended: store what its panels saw (nothing when it recorded no event)."""
     from . import history
 
+    capture.open = False
     _current.reset(token)
     seq = None
     buffer = history.time_travel_buffer(view)
