@@ -280,12 +280,14 @@ def check_event(cls: type, entry: Entry, masker: Masker) -> EventCheck:
         *(f"would have pushed event {event!r} to the page" for event, _ in pushed),
         *sink,
     )
-    changed_error = _error_change(snapshot.error, error)
+    # What the event held (and what this run raised) is masked as the event would be.
+    context = [snapshot.params, snapshot.state_before, snapshot.state_after]
+    changed_error = masker.mask_text(_error_change(snapshot.error, error), context)
     if changed_error is not None:
         return EventCheck(entry.seq, name, "diverged", changed_error, (), tuple(skipped), effects)
     found = judge(expected, actual_before, actual_after, unchecked)
     if found is not None:
-        mismatch = _masked_mismatch(found, masker)
+        mismatch = _masked_mismatch(found, masker, context)
         message = (
             f"{mismatch.path} changed, the recording says it kept its value."
             if mismatch.unchanged
@@ -304,14 +306,15 @@ def _fully_masked(key: str, state: Mapping[str, Any], masker: Masker) -> bool:
     return is_masked(masker.mask({key: state.get(key, MISSING)})[key])
 
 
-def _masked_mismatch(found: Mismatch, masker: Masker) -> Mismatch:
-    """The mismatch as it may be shown: secrets masked, long values cut."""
+def _masked_mismatch(found: Mismatch, masker: Masker, context: Sequence[Any] = ()) -> Mismatch:
+    """The mismatch as it may be shown: secrets masked (with those known in ``context``,
+    the event's params and states), long values cut."""
     leaf = found.path.rpartition(".")[2].partition("[")[0] or found.path
 
     def shown(value: Any) -> str:
         if value is MISSING:
             return "(not there)"
-        masked = masker.mask({leaf: value})[leaf]
+        masked = masker.mask([*context, {leaf: value}])[-1][leaf]
         if contains_masked(masked):
             return str(MASKED)
         text = json.dumps(masked, ensure_ascii=False, default=str)

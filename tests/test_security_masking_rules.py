@@ -241,3 +241,39 @@ async def test_secrets_placed_by_every_rule_never_leave_any_endpoint(live_socket
         every_endpoint()
 
     await off_loop(check)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_check_against_current_code_masks_what_the_event_knows(live_socket, monkeypatch):
+    from djust.decorators import event_handler
+
+    from demo_app.signup import SignupView
+
+    password = TAG + "TYPEDPASSWORD1"
+    await live_socket.mount(SIGNUP, "/signup/")
+    await live_socket.event("validate_field", field="password", value=password)
+
+    async def check() -> str:
+        client = client_for_session(live_socket.django_session_key, enforce_csrf_checks=True)
+        client.cookies["csrftoken"] = "a" * 32
+        url = f"{reverse('djdt:ddt_timetravel_check')}?session={live_socket.session_id}"
+        response = await off_loop(lambda: client.post(url, headers={"X-CSRFToken": "a" * 32}))
+        assert response.status_code == 200, response.content
+        return response.json()["html"]
+
+    @event_handler()
+    def echoes(self, field: str = "", value: str = "", **kwargs):
+        self.form_data[field] = value
+        self.success_message = f"typed {value}"  # a key that is not secret by name
+
+    monkeypatch.setattr(SignupView, "validate_field", echoes)
+    html = await check()
+    assert "success_message changed" in html and TAG not in html
+
+    @event_handler()
+    def raises(self, field: str = "", value: str = "", **kwargs):
+        raise ValueError(f"rejected {value!r}")
+
+    monkeypatch.setattr(SignupView, "validate_field", raises)
+    html = await check()
+    assert "The handler raises now: rejected" in html and TAG not in html
