@@ -12,6 +12,7 @@ replay, a component restore or background work that finished between two
 events leaves an event's before-state different from the previous event's
 after-state. Wherever that happens the test restores the recorded before-state
 too, with a comment that says why, so it passes on any history the panel shows.
+A forward replay of an async handler, which djust never awaited, is not run.
 Secrets never leave the server, so masked values are neither restored nor
 asserted, and values that depend on time or chance are not asserted, at any
 depth; a comment names each one.

@@ -7,7 +7,6 @@ Parts that cannot be held to a recorded value are not compared: masked
 secrets (never written out, so never known) and values that depend on time or
 chance, by name (``created_at``, ``timestamp``, ``uuid``) or by shape (ISO
 datetimes, UUIDs), at any depth. Pure: no request, no settings, no djust.
-
 """
 
 from __future__ import annotations
