@@ -54,7 +54,7 @@ def audit(page, state: str, report: dict) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme):
+def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme, tmp_path):
     page.emulate_media(color_scheme=scheme)
     report: dict[str, list] = {}
 
@@ -110,6 +110,17 @@ def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme):
     expect(message(panel, "export")).to_contain_text("reversed")
     audit(page, "tools, a compare result and an error", report)
 
+    panel.get_by_label("Events from #").fill("")
+    panel.get_by_label("to #", exact=True).fill("")
+    with page.expect_download() as download:
+        panel.get_by_role("link", name="Export JSON").click()
+    exported = tmp_path / "timeline.json"
+    download.value.save_as(exported)
+    panel.get_by_label("Import", exact=True).set_input_files(str(exported))
+    expect(panel.locator("[data-djtt-imported] [data-tt-seq]")).to_have_count(5)
+    audit(page, "an imported timeline", report)
+    panel.get_by_role("button", name="Close import").click()
+
     panel.get_by_label("Event", exact=True).fill("no-such-event")
     expect(panel.locator("[data-djtt-empty]")).to_contain_text("0 of 5 events match")
     audit(page, "filters that match nothing", report)
@@ -129,6 +140,10 @@ def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme):
     expect(panel.locator("[data-djtt-charts-box] [data-djtt-bar]")).to_have_count(5)
     panel.locator("[data-djtt-charts-box] summary").first.click()
     audit(page, "key history and charts", report)
+
+    panel.get_by_role("button", name="Dock right").click()
+    expect(panel.get_by_role("button", name="Dock right")).to_have_attribute("aria-pressed", "true")
+    audit(page, "docked to the side", report)
 
     assert report == {}, json.dumps(report, indent=1)
 
