@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -50,6 +51,8 @@ from djust.websocket import LiveViewConsumer
 
 from . import capture, history, shown, turns
 from .live import dotted_path
+
+logger = logging.getLogger(__name__)
 
 #: The frame key that carries the row's identity, and the ack's description.
 IDENTITY_KEY = "ddt_event"
@@ -563,3 +566,40 @@ def component(view: Any, component_id: str) -> Any:
 def pending_push_events(view: Any) -> list[tuple[str, Any]]:
     """``push_event`` calls queued on a view that no socket flushes."""
     return list(getattr(view, "_pending_push_events", None) or [])
+
+
+# -- earlier sessions (:mod:`.earlier`) ---------------------------------------------
+
+
+def _kept_on_disconnect(original: Any) -> Any:
+    async def disconnect(self: Any, close_code: int, *args: Any, **kwargs: Any) -> Any:
+        from . import earlier
+
+        cause = "reload" if close_code == earlier.GOING_AWAY else "closed"
+        try:
+            earlier.view_went_away(getattr(self, "view_instance", None), cause)
+        except Exception:  # noqa: BLE001 - keeping a copy must never break a disconnect
+            logger.exception("ddt_timetravel: could not keep the timeline of a closed socket")
+        return await original(self, close_code, *args, **kwargs)
+
+    return disconnect
+
+
+def _kept_on_redirect(original: Any) -> Any:
+    async def redirect(self: Any, *args: Any, **kwargs: Any) -> Any:
+        from . import earlier
+
+        old_view = getattr(self, "view_instance", None)
+        try:
+            earlier.view_went_away(old_view, "redirect")
+        except Exception:  # noqa: BLE001 - keeping a copy must never break navigation
+            logger.exception("ddt_timetravel: could not keep the timeline before a redirect")
+        return await original(self, *args, **kwargs)
+
+    return redirect
+
+
+def install_earlier_sessions() -> None:
+    """Keep a view's last timeline when its socket closes or a live_redirect replaces it."""
+    _wrap(LiveViewConsumer, "disconnect", _kept_on_disconnect)
+    _wrap(LiveViewConsumer, "handle_live_redirect_mount", _kept_on_redirect)

@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     # Capture each recorded event's turn for the toolbar's own panels (SQL,
     # Templates, Cache, Signals, Timer, History): off, events cost nothing extra.
     "TOOLBAR_CAPTURE": True,
+    # Earlier sessions of a tab kept per browser when its view goes away (reload,
+    # reconnect, live_redirect), and the bytes they may take together. 0 keeps none.
+    "EARLIER_SESSIONS": 5,
+    "EARLIER_SESSIONS_MAX_BYTES": 8 * 1024 * 1024,
 }
 
 
@@ -49,6 +53,14 @@ def _names(value: Any) -> bool:
 
 def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 50
+
+
+def _byte_budget(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**30
 
 
 def _bool(value: Any) -> bool:
@@ -71,6 +83,11 @@ VALIDATORS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "REMOTE_LOOKUP": (_bool, "must be True or False"),
     "TOOLBAR_CAPTURE": (_bool, "must be True or False"),
     "REMOTE_TIMEOUT": (_seconds, "must be a number of seconds above 0 and at most 60"),
+    "EARLIER_SESSIONS": (_count, "must be a whole number from 0 to 50"),
+    "EARLIER_SESSIONS_MAX_BYTES": (
+        _byte_budget,
+        "must be a whole number of bytes from 0 to 1 GiB (1073741824)",
+    ),
 }
 
 

@@ -55,7 +55,12 @@ def owner_of(view: Any) -> tuple[Any, str | None]:
 
 def may_see(request: HttpRequest, view: Any) -> bool:
     """True when ``request`` comes from the browser (or user) that mounted ``view``."""
-    owner_pk, owner_session_key = owner_of(view)
+    return is_owner(request, owner_of(view))
+
+
+def is_owner(request: HttpRequest, owner: tuple[Any, str | None]) -> bool:
+    """True when ``request`` comes from ``owner``, a ``(user pk, session key)`` of a mount."""
+    owner_pk, owner_session_key = owner
     if owner_pk is not None:
         return _user_pk(getattr(request, "user", None)) == owner_pk
     session = getattr(request, "session", None)

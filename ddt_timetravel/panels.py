@@ -79,6 +79,7 @@ class TimeTravelPanel(Panel):
             path("time-travel/key/", views.key_history_view, name="ddt_timetravel_key"),
             path("time-travel/watch/", views.watch_events, name="ddt_timetravel_watch"),
             path("time-travel/charts/", views.timeline_charts, name="ddt_timetravel_charts"),
+            path("time-travel/earlier/", views.earlier_sessions, name="ddt_timetravel_earlier"),
         ]
 
     @classmethod

@@ -53,9 +53,10 @@ def install_if_shown() -> bool:
     from django.db import connections
     from django.db.backends.signals import connection_created
 
-    from ._djust import install_turn_hooks
+    from ._djust import install_earlier_sessions, install_turn_hooks
 
     install_turn_hooks()
+    install_earlier_sessions()
     connection_created.connect(add_wrapper, dispatch_uid=DISPATCH_UID)
     for connection in connections.all(initialized_only=True):
         add_wrapper(connection)

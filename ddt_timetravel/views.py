@@ -30,6 +30,7 @@ from djust.time_travel import TimeTravelBuffer
 
 from . import (
     charts,
+    earlier,
     export,
     history,
     importing,
@@ -244,6 +245,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     viewing = _viewing_param(request)
     filters = Filters.from_query(request.GET)
     target = _target(request)
+    earlier.note_tab(target.view, earlier.valid_tab(request.GET.get("tab")))
     context: dict[str, Any] = {"view_path": dotted_path(target.view), "after": after}
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})
@@ -376,6 +378,11 @@ def _selected_entries(
     return entries
 
 
+def _file_slug(view_path: str) -> str:
+    """``counter_view`` for ``demo_app.views.CounterView``: the test's name without ``test_``."""
+    return pytest_export.test_name(view_path, []).removeprefix("test_")
+
+
 def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -391,7 +398,7 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
     target = _target(request)
     entries = _selected_entries(request, target)
     view_path = dotted_path(target.view)
-    slug = pytest_export.test_name(view_path, [])[5:]
+    slug = _file_slug(view_path)
     if kind == "pytest":
         source = pytest_export.pytest_module(view_path, entries, target.masker)
         return _download(source, f"test_{slug}_timetravel.py", "text/x-python; charset=utf-8")
@@ -404,7 +411,7 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _import_view(request: HttpRequest) -> HttpResponse:
-    filters = Filters.from_query(request.GET)
+    Filters.from_query(request.GET)  # bad filters are refused before the upload is read
     data = importing.read_upload(request)
     # No socket on the page, or it is gone: open the file without the view check.
     view, view_path = None, None
@@ -412,6 +419,21 @@ def _import_view(request: HttpRequest) -> HttpResponse:
         with contextlib.suppress(ViewNotFound):
             view = _target(request).view
             view_path = dotted_path(view)
+    return _render_document(request, data, view, view_path, {})
+
+
+def _render_document(
+    request: HttpRequest,
+    data: bytes,
+    view: Any,
+    view_path: str | None,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """An exported timeline, read-only: rows and diffs that match the filters.
+
+    ``view`` (or None) gives the masker: the file may hold secrets in clear.
+    """
+    filters = Filters.from_query(request.GET)
     header, loaded = importing.load(data, view_path)
     entries = [limits.displayable_entry(entry) for entry in loaded]
     masker = Masker.for_view(view)  # the file may hold secrets in clear: mask as live
@@ -429,7 +451,7 @@ def _import_view(request: HttpRequest) -> HttpResponse:
         row = dataclasses.replace(row, found_in=found, cost=event_cost(recorded, masker))
         items.append((row, view))
     context = {"header": header, "items": items, "filters": filters, "total": len(entries)}
-    return render(request, "ddt_timetravel/imported.html", context)
+    return render(request, "ddt_timetravel/imported.html", {**context, **extra})
 
 
 #: Read-only: renders an exported file sent by this browser, stores nothing.
@@ -536,3 +558,32 @@ def timeline_charts(request: HttpRequest) -> HttpResponse:
     )
     context = {"strip": charts.strip_chart(figures), "sizes": sizes, "events": len(entries)}
     return render(request, "ddt_timetravel/charts.html", context)
+
+
+@panel_endpoint()
+def earlier_sessions(request: HttpRequest) -> HttpResponse:
+    """This tab's earlier sessions; with ``id`` one of them, read-only, or as a download."""
+    tab = earlier.valid_tab(request.GET.get("tab"))
+    kept_id = request.GET.get("id") or ""
+    if request.GET.get("session"):
+        _target(request)  # a socket session named must be this browser's, as everywhere
+    if not kept_id:
+        sessions = earlier.sessions_for(request, tab)
+        return render(request, "ddt_timetravel/earlier.html", {"sessions": sessions})
+    kept = earlier.find(request, kept_id)
+    if kept is None:
+        raise Gone(
+            "That earlier session is no longer kept: the server restarted, or newer "
+            "sessions of this browser took its place."
+        )
+    kind = request.GET.get("format") or ""
+    if kind not in ("", "json", "pytest"):
+        raise BadQuery("The 'format' parameter must be 'json' or 'pytest'.")
+    slug = _file_slug(kept.view_path)
+    if kind == "json":
+        return _download(kept.document.decode("utf-8"), f"{slug}-earlier.json", "application/json")
+    if kind == "pytest":
+        _, entries = importing.load(kept.document, kept.view_path)
+        source = pytest_export.pytest_module(kept.view_path, entries, Masker.for_view(None))
+        return _download(source, f"test_{slug}_earlier.py", "text/x-python; charset=utf-8")
+    return _render_document(request, kept.document, None, None, {"earlier": kept})

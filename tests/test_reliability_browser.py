@@ -136,3 +136,23 @@ def test_server_restart_while_the_panel_is_open(page, demo_server):
     expect(row(panel, 1)).to_be_visible()
     expect(status).to_contain_text("Live")
     assert errors == [], errors
+
+
+def test_a_server_restart_drops_the_earlier_sessions_and_the_panel_says_so(page, demo_server):
+    page.goto(f"{demo_server.url}/counter/")
+    wait_for_live_view(page)
+    page.get_by_role("button", name="Increment", exact=True).click()
+    expect(page.locator("#count")).to_have_text("1")
+    panel = open_time_travel(page)
+    expect(row(panel, 1)).to_be_visible()
+    page.reload()
+    wait_for_live_view(page)
+    panel = open_time_travel(page)
+    expect(panel.get_by_role("button", name="Earlier sessions (1)")).to_be_visible()
+
+    demo_server.stop()
+    demo_server.start()
+    expect(message(panel)).to_contain_text(
+        "The earlier sessions of this tab are gone: the server restarted", timeout=30_000
+    )
+    expect(panel.locator("[data-djtt-earlier-toggle]")).to_be_hidden()

@@ -7,6 +7,7 @@
 
 import { initCheck } from "./check.js";
 import { initDock } from "./dock.js";
+import { earlierCount, initEarlier, listenForEarlier, sessionChanged, tabId } from "./earlier.js";
 import { initToolbarSwitch, showState } from "./toolbar_switch.js";
 import { initWatch, listenForWatch, rowsChanged } from "./watch.js";
 
@@ -224,6 +225,7 @@ function resetTimeline(root, sessionId) {
     state.shownSerial = 0;
     state.pendingJump = null;
     startRowsAgain(root);
+    if (state.reconnected) sessionChanged(root);
 }
 
 function parseFragment(html) {
@@ -316,10 +318,13 @@ function showEmptyState(root) {
         const plural = state.total === 1 ? "event matches" : "events match";
         box.replaceChildren(`0 of ${state.total} ${plural}. `, clear);
     } else if (state.reconnected) {
-        box.textContent =
-            "The page reconnected: a new view instance with an empty history; the earlier events are gone.";
+        box.textContent = earlierCount()
+            ? "The page reconnected: a new view instance with an empty history; the earlier events are under Earlier sessions."
+            : "The page reconnected: a new view instance with an empty history; the earlier events are gone.";
     } else {
-        box.textContent = "No events yet: interact with the page and they appear here.";
+        box.textContent = earlierCount()
+            ? "No events yet: interact with the page and they appear here. Earlier sessions of this tab are under Earlier sessions."
+            : "No events yet: interact with the page and they appear here.";
     }
     box.hidden = false;
 }
@@ -387,6 +392,7 @@ function restoreCostText(cost) {
 function timelineUrl(root, range) {
     const url = new URL(root.dataset.timelineUrl, window.location.href);
     url.searchParams.set("session", state.sessionId);
+    url.searchParams.set("tab", tabId()); // so the server knows this tab's earlier sessions
     for (const [key, value] of Object.entries(range)) url.searchParams.set(key, String(value));
     url.searchParams.set("limit", String(PAGE));
     if (state.viewing && !state.viewing.componentId) {
@@ -946,6 +952,15 @@ async function onImportChange(event) {
     showImport();
 }
 
+// An earlier session (or any server-rendered read-only timeline) where imports show.
+function showReadOnly(fragment) {
+    const root = panelRoot();
+    if (!root) return;
+    state.importedFile = null;
+    root.querySelector("[data-djtt-import-result]").replaceChildren(fragment);
+    filterImported(root);
+}
+
 function onImportClose(event) {
     if (!event.target.closest("[data-djtt-import-close]")) return;
     const root = panelRoot();
@@ -1268,6 +1283,7 @@ function listenOnce() {
     document.addEventListener("djust:time-travel-event", onTimeTravelEvent);
     document.addEventListener("djust:time-travel-state", onTimeTravelState);
     window.addEventListener("djust:error", onDjustError);
+    listenForEarlier(djDebug, { root: panelRoot, fetchFragment, report, showReadOnly });
     listenForWatch(djDebug, {
         root: panelRoot,
         sessionId: () => state.sessionId,
@@ -1291,6 +1307,7 @@ function init() {
     initDock(toolbar(), PANEL_ID);
     fillFilters(root);
     initWatch(root);
+    initEarlier(root);
     for (const slot of Object.keys(state.messages)) renderMessage(root, slot);
     showTools(root, state.toolsOpen);
     // The server's first message stands when it already says why nothing can show.
