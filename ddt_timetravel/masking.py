@@ -27,7 +27,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -226,6 +226,7 @@ def looks_secret(name: str) -> bool:
     return any(pair in SECRET_NAME_PAIRS for pair in zip(parts, parts[1:], strict=False))
 
 
+@lru_cache(maxsize=8192)
 def _compact_name(name: Any) -> str:
     return re.sub(r"[\s_\-]", "", str(name)).lower()
 
@@ -247,7 +248,9 @@ def _luhn(digits: str) -> bool:
 
 def looks_like_card_number(value: Any) -> bool:
     """True for a string of 13-19 digits (spaces or dashes allowed) passing Luhn."""
-    if not isinstance(value, str) or not _CARD_DIGITS.match(value):
+    if not isinstance(value, str) or not 13 <= len(value) <= 23 or not value[0].isdigit():
+        return False
+    if not _CARD_DIGITS.match(value):
         return False
     digits = "".join(ch for ch in value if ch.isdigit())
     return 13 <= len(digits) <= 19 and _luhn(digits)
@@ -357,6 +360,12 @@ _QUOTED = re.compile(
     r"(?<![\w-])[\"']?(?P<name>[A-Za-z_][\w.\- ]{0,63}?)[\"']?\s*[:=]\s*"
     r"(?P<q>[\"'])(?P<secret>(?:(?!(?P=q))[^\\\n]){1,2000})(?P=q)"
 )
+#: Matches wherever any of :data:`SHAPES` (or a private-key block) could start.
+_MAY_HAVE_SHAPE = re.compile(
+    "|".join(re.escape(hint) for shape in SHAPES for hint in shape.hint)
+    + r"|-----begin|\d[\d -]{11}",
+    re.IGNORECASE,
+)
 _PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
 
 
@@ -461,6 +470,15 @@ class _Known:
 
     texts: set[str]
     numbers: set[Any]
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _long: list[str] | None = None
+
+    def shape_spans(self, masker: Masker, text: str) -> list[tuple[int, int]]:
+        """``masker.shape_spans(text)``, once per distinct text of the event."""
+        found = self.spans.get(text)
+        if found is None:
+            found = self.spans[text] = masker.shape_spans(text)
+        return found
 
     def add(self, value: Any) -> None:
         if isinstance(value, bool) or value is None or isinstance(value, Masked):
@@ -474,7 +492,11 @@ class _Known:
                 self.texts.add(str(value))
 
     def long_texts(self) -> list[str]:
-        return sorted((t for t in self.texts if len(t) >= MIN_KNOWN_LENGTH), key=len, reverse=True)
+        """Known texts long enough to look for inside other text, longest first."""
+        if self._long is None:
+            long = (t for t in self.texts if len(t) >= MIN_KNOWN_LENGTH)
+            self._long = sorted(long, key=len, reverse=True)
+        return self._long
 
 
 class Masker:
@@ -491,6 +513,7 @@ class Masker:
         )
         self.unmasked_names = frozenset(str(n).lower() for n in unmasked_names)
         self.patterns = tuple(_compiled(patterns))
+        self._decided: dict[str, bool] = {}
         self.signature = hashlib.sha256(
             repr(
                 (sorted(self.masked_names), sorted(self.unmasked_names))
@@ -516,6 +539,14 @@ class Masker:
 
     def is_secret_key(self, name: Any) -> bool:
         """True when values under this key must not be shown."""
+        decided = self._decided.get(name) if isinstance(name, str) else None
+        if decided is None:
+            decided = self._decide(name)
+            if isinstance(name, str) and len(self._decided) < 65536:
+                self._decided[name] = decided
+        return decided
+
+    def _decide(self, name: Any) -> bool:
         text = str(name)
         lowered = text.lower()
         if lowered in self.unmasked_names:
@@ -546,14 +577,15 @@ class Masker:
 
     def shape_spans(self, text: str) -> list[tuple[int, int]]:
         """Where credentials recognised by their text are in ``text``, merged."""
-        lowered = text.lower()
         spans: list[tuple[int, int]] = []
-        for shape in SHAPES:
-            spans.extend(shape.spans(text, lowered))
-        spans.extend(_pem_spans(text))
+        if _MAY_HAVE_SHAPE.search(text):  # one quick scan rules out most text
+            lowered = text.lower()
+            for shape in SHAPES:
+                spans.extend(shape.spans(text, lowered))
+            spans.extend(_pem_spans(text))
         if "=" in text:
             spans.extend(self._assigned_spans(_ASSIGNED, text))
-        if ":" in text or "=" in text:
+        if ("'" in text or '"' in text) and (":" in text or "=" in text):
             spans.extend(self._assigned_spans(_QUOTED, text))
         for pattern in self.patterns:
             for found in pattern.finditer(text):
@@ -622,7 +654,7 @@ class Masker:
         stack: list[tuple[Any, bool, bool]] = [(root, False, False) for root in roots]
         while stack:
             value, secret, pair = stack.pop()
-            if isinstance(value, Mapping):
+            if isinstance(value, dict):
                 hidden = set() if secret else self.secret_keys(value)
                 stack.extend((item, secret or key in hidden, False) for key, item in value.items())
             elif isinstance(value, (list, tuple)):
@@ -632,7 +664,7 @@ class Masker:
             elif secret or looks_like_card_number(value):
                 known.add(value)
             elif isinstance(value, str):
-                for start, end in self.shape_spans(value):
+                for start, end in known.shape_spans(self, value):
                     known.add(value[start:end])
         return known
 
@@ -642,7 +674,7 @@ class Masker:
         stack: list[tuple[Any, Any, Any, bool]] = [(root, holder, 0, False)]
         while stack:
             value, parent, slot, pair = stack.pop()
-            if isinstance(value, Mapping):
+            if isinstance(value, dict):
                 hidden = self.secret_keys(value)
                 out: dict[Any, Any] = {}
                 parent[slot] = out
@@ -675,7 +707,7 @@ class Masker:
             return value
         if value in known.texts or looks_like_card_number(value):
             return Masked(_digest(value))
-        spans = self.shape_spans(value)
+        spans = list(known.shape_spans(self, value))
         for secret in known.long_texts():
             if len(secret) > len(value):
                 continue
