@@ -1,0 +1,102 @@
+"""Benchmark 9: the memory earlier sessions hold, and their bound under 1000 reloads.
+
+One browser reloads its counter page 1000 times: each cycle mounts a view over
+djust's real consumer, fires a few events, lets the panel read the timeline (so
+the tab is known) and closes the socket the way a reload does (code 1001). The
+server keeps each closed view's masked timeline. Reported: the sessions and
+bytes kept (they must stay within ``EARLIER_SESSIONS`` and
+``EARLIER_SESSIONS_MAX_BYTES``), the bytes a kept session would take on the wire
+(its JSON export) against the memory it holds in the store (``tracemalloc``),
+and the resident memory before and after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import resource
+import tracemalloc
+
+from bench.common import Options, kib, parse_options, print_note, print_table, setup_django, verdict
+
+EVENTS_PER_CYCLE = 4
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def _cycles(count: int) -> str:
+    from asgiref.sync import sync_to_async
+
+    from bench.client import Panel, new_session_key, open_socket
+    from ddt_timetravel import earlier
+
+    session_key = await sync_to_async(new_session_key)()
+    for _ in range(count):
+        socket = await open_socket(session_key)
+        await socket.mount("demo_app.views.CounterView", "/counter/")
+        for _ in range(EVENTS_PER_CYCLE):
+            await socket.event("increment")
+        await Panel(socket).get("timeline", tab="bench-tab")
+        await socket.communicator.disconnect(code=earlier.GOING_AWAY)
+    return session_key
+
+
+def main(argv: list[str] | None = None) -> None:
+    options: Options = parse_options(__doc__.splitlines()[0], default_reps=1, argv=argv)
+    setup_django()
+    from ddt_timetravel import earlier
+    from ddt_timetravel.conf import get_setting
+
+    cycles = options.pick(1000, 12)
+    rss_before = _rss_mib()
+    gc.collect()
+    tracemalloc.start()
+    start, _ = tracemalloc.get_traced_memory()
+    session_key = asyncio.run(_cycles(cycles))
+    gc.collect()
+    kept = earlier.sessions_for_owner(session_key)
+    on_wire = sum(len(k.document) for k in kept)
+    snapshot = tracemalloc.take_snapshot()
+    held = sum(
+        stat.size
+        for stat in snapshot.statistics("filename")
+        if stat.traceback[0].filename.endswith("ddt_timetravel/earlier.py")
+    )
+    tracemalloc.stop()
+    max_sessions = get_setting("EARLIER_SESSIONS")
+    max_bytes = get_setting("EARLIER_SESSIONS_MAX_BYTES")
+    within = len(kept) <= max_sessions and on_wire <= max_bytes
+    print_table(
+        "9. Earlier sessions under reloads",
+        [
+            "reload cycles",
+            "sessions kept",
+            "bytes kept (their JSON)",
+            "held in the store",
+            "bound",
+            "",
+        ],
+        [
+            (
+                cycles,
+                f"{len(kept)} (≤ {max_sessions})",
+                kib(on_wire),
+                kib(held),
+                f"{kib(max_bytes)} per browser",
+                verdict(within, options) if not options.smoke else ("held" if within else "BROKEN"),
+            )
+        ],
+    )
+    print_note(
+        f"Resident memory {rss_before:.0f} → {_rss_mib():.0f} MiB (peak) over {cycles} cycles of "
+        f"{EVENTS_PER_CYCLE} events; a kept session is its masked JSON export, so what it holds "
+        "is its bytes on the wire plus a small record."
+    )
+    if not within:
+        raise SystemExit("the bound on earlier sessions did not hold")
+
+
+if __name__ == "__main__":
+    main()
