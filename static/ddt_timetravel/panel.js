@@ -269,7 +269,10 @@ function applyFragment(root, fragment, older = false) {
     const list = rowsList(root);
     if (!older && (fromSeq > state.lastSeq + 1 || !list.children.length)) {
         // More events arrived than one page holds: the rows in between load on scroll.
-        if (list.children.length) list.replaceChildren();
+        if (list.children.length) {
+            list.replaceChildren();
+            state.generation += 1; // an older page on its way belongs below the old rows
+        }
         state.fromSeq = fromSeq;
     } else if (older) {
         state.fromSeq = fromSeq;
