@@ -481,6 +481,7 @@ class _Known:
         return found
 
     def add(self, value: Any) -> None:
+        """Know ``value`` (a leaf that was masked) as secret for the rest of the event."""
         if isinstance(value, bool) or value is None or isinstance(value, Masked):
             return
         if isinstance(value, str):
@@ -508,9 +509,8 @@ class Masker:
         unmasked_names: Iterable[str] = (),
         patterns: Iterable[str | re.Pattern[str]] = (),
     ):
-        self.masked_names = frozenset(str(n).lower() for n in masked_names) | frozenset(
-            _normal(n) for n in masked_names
-        )
+        names = [str(name) for name in masked_names]
+        self.masked_names = frozenset(n.lower() for n in names) | frozenset(map(_normal, names))
         self.unmasked_names = frozenset(str(n).lower() for n in unmasked_names)
         self.patterns = tuple(_compiled(patterns))
         self._decided: dict[str, bool] = {}

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from ddt_timetravel import history
 from ddt_timetravel.export import FORMAT
 from tests.security_support import client_for_session, off_loop
+from tests.test_security_masking import every_path
 
 TAG = "S3CR3T"
 SIGNUP = "demo_app.signup.SignupView"
@@ -140,17 +141,6 @@ def fresh(where: dict[str, Any], name: str) -> str:
 
 def recorded(params: dict, before: dict, after: dict, error: str | None) -> EventSnapshot:
     return EventSnapshot("validate_field", params, 1, 1.7e9, before, after, error)
-
-
-def every_path(value: Any, path: tuple[Any, ...] = ()) -> list[list[Any]]:
-    paths = [list(path)]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            paths += every_path(item, (*path, key))
-    elif isinstance(value, list):
-        for position, item in enumerate(value):
-            paths += every_path(item, (*path, position))
-    return paths
 
 
 def assert_no_secret(where: str, body: str) -> None:
