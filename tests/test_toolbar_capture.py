@@ -156,3 +156,44 @@ async def test_the_rows_detail_offers_open_in_toolbar_only_to_its_browser(open_l
         reverse("djdt:ddt_timetravel_diff"), {"session": owner.session_id, "seq": 1}
     )
     assert request_id not in theirs.content.decode()
+
+
+async def test_a_browser_the_toolbar_does_not_show_itself_to_cannot_switch_to_an_event(
+    live_socket,
+):
+    await live_socket.mount(BOOKS, "/books/")
+    await live_socket.event("next_page")
+    request_id = await captured(live_socket, 1)
+
+    # Same cookie, but an address SHOW_TOOLBAR_CALLBACK refuses: the toolbar's endpoints 404.
+    with override_settings(INTERNAL_IPS=["203.0.113.9"]):
+        for name, params in (
+            ("djdt:history_sidebar", {"request_id": request_id, "exclude_history": "True"}),
+            ("djdt:render_panel", {"request_id": request_id, "panel_id": "SQLPanel"}),
+        ):
+            response = await client_for(live_socket).get(reverse(name), params)
+            assert response.status_code == 404, name
+    owner = await client_for(live_socket).get(
+        reverse("djdt:render_panel"), {"request_id": request_id, "panel_id": "SQLPanel"}
+    )
+    assert "demo_app_book" in json.loads(owner.content)["content"]
+
+
+def test_the_toolbar_internals_the_capture_relies_on(db):
+    """Fails loudly when a toolbar upgrade changes what :mod:`ddt_timetravel.capture` uses."""
+    from debug_toolbar.panels.sql.tracking import wrap_cursor
+    from debug_toolbar.panels.templates import TemplatesPanel
+    from django.db import connection
+
+    from ddt_timetravel import capture
+
+    wrap_cursor(connection)
+    connection._djdt_logger = capture.SQL_ROUTER
+    try:
+        with connection.cursor() as cursor:
+            # The toolbar wraps the cursor only when it finds a logger on the connection.
+            assert type(cursor).__name__ == "DjDTCursorWrapper"
+    finally:
+        connection._djdt_logger = None
+    assert callable(TemplatesPanel._store_template_info)
+    assert "_panels" in vars(DebugToolbar(capture.RequestFactory().get("/"), capture._stand_in))
