@@ -57,25 +57,25 @@ def _is_library(filename: str) -> bool:
 def query_source(in_render: bool) -> tuple[str, str]:
     """(``file:line in function`` of the caller, the template line or "").
 
-    The template is looked for only in the re-render, and only up to where the
-    render began (:func:`._djust.render_entry`): the handler has no template.
+    A Django template node sits between the query and its caller, so the walk
+    ends at the caller; djust serializes its template's context above the code
+    it calls (a property, a related field), so in the re-render the walk goes on
+    up to where the render began (:func:`._djust.render_entry`).
     """
     caller = ""
     template = ""
     stop = _djust.render_entry()
-    names = _template_frame_names() if in_render else frozenset()
+    names = _template_frame_names()
     frame = sys._getframe(2)
     while frame is not None:
         code = frame.f_code
         if code is stop:
             break
+        if not template and code.co_name in names:
+            template = _template_at(frame)
         if not caller and not _is_library(code.co_filename):
             caller = f"{code.co_filename}:{frame.f_lineno} in {code.co_name}"
-            if not in_render:
-                break
-        if in_render and not template and code.co_name in names:
-            template = _template_at(frame)
-        if caller and template:
+        if caller and (template or not in_render):
             break
         frame = frame.f_back
     return caller, template

@@ -207,3 +207,22 @@ class HandlerAndRenderQueryView(LiveView):
         from django.contrib.sessions.models import Session
 
         self.count += Session.objects.filter(session_key="no-such-key").count() + 1
+
+
+class DjangoTemplateQueryView(LiveView):
+    """A handler that renders a Django template whose variable runs a query."""
+
+    template = '<div dj-root dj-view="tests.live_views.DjangoTemplateQueryView">{{ text }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.text = ""
+
+    @event_handler()
+    def summarise(self, **kwargs):
+        from django.contrib.sessions.models import Session
+        from django.template import Context, Template
+
+        template = Template("Sessions:\n{{ sessions.count }}\n")
+        self.text = template.render(Context({"sessions": Session.objects.all()}))

@@ -263,3 +263,14 @@ async def test_query_params_are_masked_like_the_event(live_socket):
         text = response.content.decode()
         assert "plain-words-not-a-token-shape" not in text
         assert "•••• masked" in text
+
+
+async def test_a_django_template_query_names_its_template_line(live_socket):
+    await live_socket.mount("tests.live_views.DjangoTemplateQueryView", "/")
+    await live_socket.event("summarise")
+
+    response = await panel_get(live_socket, "diff", seq=1)
+
+    # Found by the toolbar's own helper, as its SQL panel finds it.
+    assert "template &lt;unknown source&gt;:2" in response.text, response.text[-3000:]
+    assert "tests/live_views.py:" in response.text and "in summarise" in response.text
