@@ -27,6 +27,7 @@ SCRIPTS = (
     ("watch", "8. watchpoints and key history over 1000 events"),
     ("earlier", "9. earlier sessions: memory and bound under 1000 reloads"),
     ("hostile", "9. hostile input: worst time per endpoint, long-list diffs"),
+    ("toolbar_capture", "10. events/s with the toolbar capture on vs off"),
     ("cross_worker", "refresh across ASGI workers (redis channel layer)"),
 )
 

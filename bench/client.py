@@ -104,8 +104,12 @@ class BenchSocket:
         return get_view_for_session(self.session_id)
 
 
-async def open_socket(session_key: str | None = None) -> BenchSocket:
-    """A connected socket of a new (or the given) browser session."""
+async def open_socket(session_key: str | None = None, client: str | None = None) -> BenchSocket:
+    """A connected socket of a new (or the given) browser session.
+
+    ``client`` is the browser's address in the ASGI scope, as a server sets it;
+    without one, ``SHOW_TOOLBAR_CALLBACK`` refuses the socket (no toolbar capture).
+    """
     from asgiref.sync import sync_to_async
     from channels.testing import WebsocketCommunicator
 
@@ -118,9 +122,10 @@ async def open_socket(session_key: str | None = None) -> BenchSocket:
         (b"host", b"127.0.0.1"),
         (b"cookie", f"sessionid={session_key}".encode()),
     ]
-    socket = BenchSocket(
-        WebsocketCommunicator(application, "/ws/live/", headers=headers), session_key
-    )
+    communicator = WebsocketCommunicator(application, "/ws/live/", headers=headers)
+    if client is not None:
+        communicator.scope["client"] = (client, 43210)
+    socket = BenchSocket(communicator, session_key)
     await socket.connect()
     return socket
 

@@ -100,15 +100,17 @@ def _reply(payload: Any) -> None:
     print(RESULT + json.dumps(payload), flush=True)
 
 
-async def _serve(warmup: int) -> None:
+async def _serve(
+    warmup: int, views: dict[str, Measured] = VIEWS, client: str | None = None
+) -> None:
     """Mount every view, then run ``<view> <count>`` batches read from stdin until EOF."""
     from django.conf import settings
 
     from bench.client import open_socket
 
     sockets = {}
-    for name, measured in VIEWS.items():
-        sockets[name] = await open_socket()
+    for name, measured in views.items():
+        sockets[name] = await open_socket(client=client)
         await sockets[name].mount(measured.view_path, measured.url)
         await _event_times(sockets[name], warmup)
     _reply({"installed": "ddt_timetravel" in settings.INSTALLED_APPS})
@@ -129,11 +131,11 @@ def worker(argv: list[str]) -> None:
 class Worker:
     """The parent's handle on one worker process."""
 
-    def __init__(self, settings_module: str, warmup: int) -> None:
+    def __init__(self, settings_module: str, warmup: int, module: str = "bench.zero_cost") -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
         self.settings_module = settings_module
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.zero_cost", "--worker", str(warmup)],
+            [sys.executable, "-m", module, "--worker", str(warmup)],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -178,11 +180,13 @@ class Samples:
     pair_ratios: list[float]
 
 
-def _alternate(workers: dict[str, Worker], rounds: int, batch: int) -> dict[str, Samples]:
-    samples = {name: Samples({"with": [], "without": []}, []) for name in VIEWS}
+def _alternate(
+    workers: dict[str, Worker], rounds: int, batch: int, views: dict[str, Measured] = VIEWS
+) -> dict[str, Samples]:
+    samples = {name: Samples({"with": [], "without": []}, []) for name in views}
     for number in range(rounds):
         order = ["with", "without"] if number % 2 == 0 else ["without", "with"]
-        for name in VIEWS:
+        for name in views:
             batch_medians = {}
             for label in order:
                 times = workers[label].run(name, batch)
@@ -234,9 +238,12 @@ def judge(
     return "inconclusive: noise"
 
 
-def _report(samples: dict[str, Samples], options: Options, rounds: int, batch: int) -> None:
+def report_rows(
+    samples: dict[str, Samples], options: Options, views: dict[str, Measured] = VIEWS
+) -> list[list[str]]:
+    """One table row per view: events/s of each variant, the ratios, the verdict."""
     rows = []
-    for name, measured in VIEWS.items():
+    for name, measured in views.items():
         with_eps = 1 / median(samples[name].times["with"])
         without_eps = 1 / median(samples[name].times["without"])
         paired = median(samples[name].pair_ratios)
@@ -253,6 +260,11 @@ def _report(samples: dict[str, Samples], options: Options, rounds: int, batch: i
                 judge(paired, interval, measured.goal, options),
             ]
         )
+    return rows
+
+
+def _report(samples: dict[str, Samples], options: Options, rounds: int, batch: int) -> None:
+    rows = report_rows(samples, options)
     print_table(
         "1-2. Zero cost: events/s through djust's consumer, with vs without ddt_timetravel",
         [

@@ -18,12 +18,14 @@ turn only. djust renders its own templates in Rust, which sends no
 panel with the masked state it was rendered from.
 
 Panels that need a real HTTP request or response (Headers, Request, Redirects,
-Profiling) are left out for events, and so is this package's own panel.
+Profiling) are left out for events, and so is this package's own panel; so are
+Settings and Versions, which are the same for every event as for the page.
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -36,9 +38,15 @@ from django.test import RequestFactory
 from .conf import get_setting
 
 #: Panels that describe an HTTP request or response, or need a sync request: not for events.
-SKIPPED_PANELS = frozenset(
+HTTP_ONLY_PANELS = frozenset(
     {"HeadersPanel", "RequestPanel", "RedirectsPanel", "ProfilingPanel", "TimeTravelPanel"}
 )
+#: Panels that describe the process, the same for every event as for the page's
+#: request; Settings alone would cost an event more than its handler and render.
+PROCESS_PANELS = frozenset({"SettingsPanel", "VersionsPanel"})
+SKIPPED_PANELS = HTTP_ONLY_PANELS | PROCESS_PANELS
+logger = logging.getLogger(__name__)
+
 #: Shown as the request method in the History panel ("WS increment #12").
 METHOD = "WS"
 
@@ -151,15 +159,19 @@ def _event_toolbar_class() -> type:
         """The toolbar with only the panels that make sense for an event."""
 
         _panel_classes = None
+        _filtered_from = None
 
         @classmethod
         def get_panel_classes(cls) -> list[type]:
-            if cls._panel_classes is None:
+            # The toolbar's list is rebuilt when DEBUG_TOOLBAR_PANELS changes.
+            every = DebugToolbar.get_panel_classes()
+            if cls._filtered_from is not every:
                 cls._panel_classes = [
                     panel
-                    for panel in DebugToolbar.get_panel_classes()
+                    for panel in every
                     if panel.panel_id not in SKIPPED_PANELS and panel.is_async
                 ]
+                cls._filtered_from = every
             return cls._panel_classes
 
     return EventToolbar
@@ -233,11 +245,16 @@ async def begin(consumer: Any, view: Any) -> Capture | None:
     """Start capturing one event turn, or None when the toolbar would not show for it."""
     from debug_toolbar.middleware import show_toolbar_func_or_path
 
-    request = synthetic_request(consumer, view)
-    show = show_toolbar_func_or_path()
-    if iscoroutinefunction(show) and not await show(request):
+    try:
+        request = synthetic_request(consumer, view)
+        show = show_toolbar_func_or_path()
+        if iscoroutinefunction(show) and not await show(request):
+            return None
+        return await sync_to_async(_start)(request)
+    except Exception:
+        # The event matters more than its capture: it goes on uncaptured.
+        logger.warning("The toolbar capture of an event could not start.", exc_info=True)
         return None
-    return await sync_to_async(_start)(request)
 
 
 def activate(capture: Capture) -> contextvars.Token[Capture | None]:
@@ -301,6 +318,9 @@ async def end(
     _current.reset(token)
     seq = None
     buffer = history.time_travel_buffer(view)
-    if snapshot is not None and buffer is not None:
-        seq = history.current_window(view, buffer).last_seq
-    await sync_to_async(_finish)(capture, view, snapshot, seq)
+    try:
+        if snapshot is not None and buffer is not None:
+            seq = history.current_window(view, buffer).last_seq
+        await sync_to_async(_finish)(capture, view, snapshot, seq)
+    except Exception:
+        logger.warning("The toolbar capture of an event could not be stored.", exc_info=True)

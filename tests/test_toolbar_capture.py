@@ -131,6 +131,19 @@ async def test_with_capture_off_nothing_is_stored(live_socket):
     assert len(turns.for_snapshot(time_travel_buffer(live_socket.view).jump(0)).queries) == 2
 
 
+async def test_a_store_that_fails_leaves_the_event_alone(live_socket, caplog):
+    # The toolbar's DatabaseStore without its table: every save raises.
+    config = {"IS_RUNNING_TESTS": False, "TOOLBAR_STORE_CLASS": "debug_toolbar.store.DatabaseStore"}
+    with override_settings(DEBUG_TOOLBAR_CONFIG=config):
+        await live_socket.mount(QUERIES, "/")
+        frames = await live_socket.event("increment")
+
+    assert any(frame["type"] == "patch" for frame in frames)
+    assert live_socket.view.count == 1
+    assert toolbar_id(live_socket, 1) is None
+    assert "could not start" in caplog.text
+
+
 async def test_no_capture_for_a_browser_the_toolbar_does_not_show_itself_to(open_live_socket):
     outsider = await open_live_socket(client="203.0.113.9")
     before = list(get_store().request_ids())
