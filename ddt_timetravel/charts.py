@@ -15,7 +15,7 @@ from typing import Any
 from .formatting import human_bytes
 
 WIDTH = 600
-HEIGHT = 60
+HEIGHT = 48
 #: Fewer events than this many pixels apart get a thinner bar.
 MIN_BAR_GAP = 1.0
 

@@ -175,11 +175,30 @@ function onWatchKey(event) {
     }
 }
 
-async function showKeyHistory(root, key) {
-    const box = root.querySelector("[data-djtt-key-box]");
+// The history opens in the detail of the row it was asked from, above its diff,
+// so the list keeps its room; one history at a time.
+function keyBox(root, from) {
+    const detail = from && from.closest("details[data-djtt-diff]");
+    if (!detail) return null;
+    for (const other of root.querySelectorAll("[data-djtt-key-box]")) {
+        if (!detail.contains(other)) other.remove();
+    }
+    let box = detail.querySelector(":scope > [data-djtt-key-box]");
+    if (!box) {
+        box = document.createElement("div");
+        box.className = "djtt-key-box";
+        box.dataset.djttKeyBox = "";
+        const summary = detail.querySelector(":scope > summary");
+        if (summary) summary.after(box);
+        else detail.prepend(box);
+    }
+    return box;
+}
+
+async function showKeyHistory(root, key, from) {
+    const box = keyBox(root, from);
     if (!box) return;
     watchState.keyShown = key;
-    box.hidden = false;
     box.textContent = "Loading…";
     try {
         const fragment = await panel.fetchFragment(panel.endpointUrl(root, "keyUrl", { keypath: key }));
@@ -204,17 +223,17 @@ function onKeyHistoryClick(event) {
     const root = panel.root();
     if (!button || !root) return;
     event.preventDefault();
-    showKeyHistory(root, button.dataset.djttKeyHistory);
+    showKeyHistory(root, button.dataset.djttKeyHistory, button);
 }
 
 function onKeyCloseClick(event) {
-    if (!event.target.closest("[data-djtt-key-close]")) return;
-    const root = panel.root();
-    const box = root && root.querySelector("[data-djtt-key-box]");
-    if (!box) return;
+    const close = event.target.closest("[data-djtt-key-close]");
+    if (!close) return;
+    const box = close.closest("[data-djtt-key-box]");
+    const button = box && box.parentElement && box.parentElement.querySelector("[data-djtt-key-history]");
     watchState.keyShown = "";
-    box.hidden = true;
-    box.replaceChildren();
+    if (box) box.remove();
+    if (button) button.focus();
 }
 
 function onSelectClick(event) {
@@ -282,5 +301,4 @@ export function initWatch(root) {
     const input = watchInput(root);
     if (input) input.value = watchState.expression;
     showCharts(root, watchState.chartsOpen);
-    if (watchState.keyShown) showKeyHistory(root, watchState.keyShown);
 }
