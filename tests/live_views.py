@@ -226,3 +226,22 @@ class DjangoTemplateQueryView(LiveView):
 
         template = Template("Sessions:\n{{ sessions.count }}\n")
         self.text = template.render(Context({"sessions": Session.objects.all()}))
+
+
+class CacheView(LiveView):
+    """Reads and writes Django's cache in its handler: the event's Cache panel has both."""
+
+    template = '<div dj-root dj-view="tests.live_views.CacheView">{{ hits }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.hits = 0
+
+    @event_handler()
+    def remember(self, **kwargs):
+        from django.core.cache import cache
+
+        if cache.get("ddt-capture-test") is not None:
+            self.hits += 1
+        cache.set("ddt-capture-test", 1)

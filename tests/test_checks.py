@@ -240,6 +240,7 @@ def test_w003_unknown_keys_name_the_valid_ones():
         ("POLL_INTERVAL_MS", "1500"),
         ("POLL_INTERVAL_MS", 0),
         ("POLL_INTERVAL_MS", True),
+        ("TOOLBAR_CAPTURE", "no"),
     ],
 )
 def test_e004_wrong_type(key, value):

@@ -119,6 +119,33 @@ async def test_the_templates_panel_shows_the_events_template(live_socket):
     assert "&#x27;page&#x27;: 2" in content or "'page': 2" in content
 
 
+async def test_a_replay_is_captured_as_an_event_of_its_own(live_socket):
+    await live_socket.mount(QUERIES, "/")
+    await live_socket.event("increment")
+    first = await captured(live_socket, 1)
+    await live_socket.send({"type": "forward_replay", "from_index": 0})
+    await live_socket.receive_until("time_travel_state")
+
+    replay = await captured(live_socket, 2)
+    assert replay != first
+    assert panel_stats(replay, "HistoryPanel")["request_method"] == "WS increment #2"
+    assert len(panel_stats(replay, "SQLPanel")["queries"]) == 2
+
+
+async def test_the_cache_panel_of_an_event_lists_its_cache_calls(live_socket):
+    await live_socket.mount("tests.live_views.CacheView", "/")
+    await live_socket.event("remember")
+    await live_socket.event("remember")
+
+    first, second = await captured(live_socket, 1), await captured(live_socket, 2)
+    calls = [
+        [call["name"] for call in panel_stats(request_id, "CachePanel")["calls"]]
+        for request_id in (first, second)
+    ]
+    assert calls == [["get", "set"], ["get", "set"]]
+    assert panel_stats(second, "CachePanel")["hits"] == 1
+
+
 async def test_with_capture_off_nothing_is_stored(live_socket):
     before = list(get_store().request_ids())
     with override_settings(DDT_TIMETRAVEL={"TOOLBAR_CAPTURE": False}):
