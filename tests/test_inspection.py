@@ -92,7 +92,7 @@ def test_search_matches_name_params_and_state_but_not_secrets():
     event = snapshot(params={"q": "apple"}, after={"fruit": "banana", "password": "cherry"})
     assert match(event, Filters(text="SAVE"), masker) == ()
     assert match(event, Filters(text="appl"), masker) == ()
-    assert match(event, Filters(text="nana"), masker) == ("fruit",)
+    assert match(event, Filters(text="nana"), masker) == ("fruit (after)",)
     assert match(event, Filters(text="cherry"), masker) is None
     assert match(event, Filters(errors_only=True), masker) is None
     assert match(snapshot(error="x"), Filters(errors_only=True), masker) == ()
