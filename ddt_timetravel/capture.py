@@ -25,8 +25,10 @@ Settings and Versions, which are the same for every event as for the page.
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
 import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,8 +108,10 @@ class _SQLRouter:
 
 
 SQL_ROUTER = _SQLRouter()
-_routing = {"turns": 0}
 _routing_lock = threading.Lock()
+#: Captured turns running now, and the connections routed for them. Connections
+#: are per thread: these are those of the thread djust runs handlers and renders on.
+_routing: dict[str, Any] = {"turns": 0, "connections": weakref.WeakSet()}
 
 
 def _route_sql() -> None:
@@ -120,17 +124,20 @@ def _route_sql() -> None:
         for connection in connections.all():
             wrap_cursor(connection)
             connection._djdt_logger = SQL_ROUTER
+            _routing["connections"].add(connection)
 
 
 def _unroute_sql() -> None:
-    """The last captured turn ended: queries are no longer wrapped (no stack traces taken)."""
-    from django.db import connections
+    """The last captured turn ended: queries are no longer wrapped (no stack traces taken).
 
+    Plain attribute writes on the connections routed, from any thread: a query
+    that starts after it on that thread simply gets an unwrapped cursor.
+    """
     with _routing_lock:
         _routing["turns"] -= 1
         if _routing["turns"] > 0:
             return
-        for connection in connections.all(initialized_only=True):
+        for connection in list(_routing["connections"]):
             if getattr(connection, "_djdt_logger", None) is SQL_ROUTER:
                 connection._djdt_logger = None
 
@@ -152,6 +159,7 @@ def install() -> None:
 # -- the toolbar of one turn --------------------------------------------------------
 
 
+@functools.cache
 def _event_toolbar_class() -> type:
     from debug_toolbar.toolbar import DebugToolbar
 
@@ -175,9 +183,6 @@ def _event_toolbar_class() -> type:
             return cls._panel_classes
 
     return EventToolbar
-
-
-_toolbar_class: list[type] = []
 
 
 def _stand_in(request: HttpRequest) -> HttpResponse:
@@ -214,26 +219,28 @@ def synthetic_request(consumer: Any, view: Any) -> HttpRequest:
 
 
 def _start(request: HttpRequest) -> Capture | None:
-    """Sync part of the start: the toolbar's callback, the store, the instrumentation."""
+    """Sync part of the start: the toolbar's callback, its store, the SQL routing."""
     from debug_toolbar.middleware import show_toolbar_func_or_path
 
     show = show_toolbar_func_or_path()
     if not iscoroutinefunction(show) and not show(request):
         return None
-    if not _toolbar_class:
-        _toolbar_class.append(_event_toolbar_class())
-    toolbar = _toolbar_class[0](request, _stand_in)
+    toolbar = _event_toolbar_class()(request, _stand_in)
     panels = toolbar.enabled_panels
     by_id = {panel.panel_id: panel for panel in panels}
     sql, templates = by_id.get("SQLPanel"), by_id.get("TemplatesPanel")
-    for panel in panels:
-        if panel is not sql and panel is not templates:
-            panel.enable_instrumentation()
     if sql is not None:
         _route_sql()
-    # Runs the panels like the toolbar's middleware (the Timer starts here).
-    toolbar.process_request(request)
     return Capture(toolbar, request, panels, sql, templates, routed=sql is not None)
+
+
+def _instrument(capture: Capture) -> None:
+    """In the turn's own context, as the toolbar's middleware does under ASGI."""
+    for panel in capture.panels:
+        if panel is not capture.sql and panel is not capture.templates:
+            panel.enable_instrumentation()
+    # Runs the panels like the toolbar's middleware (the Timer starts here).
+    capture.toolbar.process_request(capture.request)
 
 
 def wanted() -> bool:
@@ -250,7 +257,10 @@ async def begin(consumer: Any, view: Any) -> Capture | None:
         show = show_toolbar_func_or_path()
         if iscoroutinefunction(show) and not await show(request):
             return None
-        return await sync_to_async(_start)(request)
+        capture = await sync_to_async(_start)(request)
+        if capture is not None:
+            _instrument(capture)
+        return capture
     except Exception:
         # The event matters more than its capture: it goes on uncaptured.
         logger.warning("The toolbar capture of an event could not start.", exc_info=True)
@@ -278,14 +288,25 @@ def _view_template(capture: Capture, view: Any, state: dict[str, Any]) -> None:
     capture.templates._store_template_info(None, template=template, context=Context(state))
 
 
-def _finish(capture: Capture, view: Any, snapshot: Any, seq: int | None) -> None:
-    """Sync part of the end: stop instrumentation, generate and store the stats."""
-    toolbar = capture.toolbar
+def _stop(capture: Capture) -> None:
+    """Stop the turn's instrumentation (in the turn's own context)."""
     for panel in reversed(capture.panels):
         if panel is not capture.sql and panel is not capture.templates:
             panel.disable_instrumentation()
     if capture.routed:
         _unroute_sql()
+
+
+def _in_memory(toolbar: Any) -> bool:
+    """The toolbar's own MemoryStore: saving needs no database, so no worker thread."""
+    from debug_toolbar.store import MemoryStore
+
+    return toolbar.store is MemoryStore
+
+
+def _finish(capture: Capture, view: Any, snapshot: Any, seq: int | None) -> None:
+    """Generate and store the stats, as the toolbar's middleware does after a response."""
+    toolbar = capture.toolbar
     if snapshot is None:
         toolbar.store.delete(toolbar.request_id)
         return
@@ -319,8 +340,12 @@ async def end(
     seq = None
     buffer = history.time_travel_buffer(view)
     try:
+        _stop(capture)
         if snapshot is not None and buffer is not None:
             seq = history.current_window(view, buffer).last_seq
-        await sync_to_async(_finish)(capture, view, snapshot, seq)
+        if _in_memory(capture.toolbar):
+            _finish(capture, view, snapshot, seq)
+        else:
+            await sync_to_async(_finish)(capture, view, snapshot, seq)
     except Exception:
         logger.warning("The toolbar capture of an event could not be stored.", exc_info=True)

@@ -69,6 +69,26 @@ async def test_the_sql_panel_of_an_event_lists_exactly_its_handler_and_render_qu
     assert toolbar_id(live_socket, 1) != toolbar_id(live_socket, 2)
 
 
+async def test_concurrent_events_of_two_browsers_each_get_only_their_own_queries(
+    open_live_socket,
+):
+    first, second = await open_live_socket(), await open_live_socket()
+    await first.mount(QUERIES, "/")
+    await second.mount(BOOKS, "/books/")
+    for _ in range(3):
+        await asyncio.gather(first.event("increment"), second.event("next_page"))
+
+    for seq in (1, 2, 3):
+        mine = panel_stats(await captured(first, seq), "SQLPanel")["queries"]
+        theirs = panel_stats(await captured(second, seq), "SQLPanel")["queries"]
+        assert len(mine) == 2 and not any("demo_app" in q["raw_sql"] for q in mine)
+        assert theirs and all("demo_app" in q["raw_sql"] for q in theirs)
+        # And each agrees with its row's cost.
+        for live, stored in ((first, mine), (second, theirs)):
+            recorded = turns.for_snapshot(time_travel_buffer(live.view).jump(seq - 1))
+            assert [q["raw_sql"] for q in stored] == [q.sql for q in recorded.queries]
+
+
 async def test_explain_runs_on_a_query_of_an_event(live_socket):
     await live_socket.mount(QUERIES, "/")
     await live_socket.event("increment")
