@@ -69,6 +69,9 @@ def test_history_lists_the_event_and_switches_to_it_and_back(page, live_server_u
     expect(event).to_contain_text("/books/")
     event.get_by_role("button", name="Switch").click()
     expect(sql_button).to_contain_text("5 queries")
+    # The Time Travel panel is live, not historical: it still shows the page's view.
+    expect(row(open_time_travel(page), 1)).to_be_visible()
+    page.locator("#djdt-HistoryPanel a").click()
 
     own = history.locator("tr[data-request-id]", has_text="GET").filter(has_text="/books/").first
     own.get_by_role("button", name="Switch").click()
