@@ -128,7 +128,7 @@ def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme, t
     panel.get_by_role("button", name="Clear", exact=True).click()
     watch = panel.get_by_role("searchbox", name="Watch")
     watch.fill("count >")
-    expect(panel.locator("[data-djtt-watch-result]")).to_contain_text("position")
+    expect(panel.locator("[data-djtt-watch-result]")).to_contain_text("position", timeout=15_000)
     audit(page, "a watch that does not parse", report)
     watch.fill("count > 2")
     expect(panel.locator(".djtt-watch-hit")).to_have_count(3, timeout=15_000)

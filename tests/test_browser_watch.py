@@ -11,6 +11,9 @@ from tests.browser_steps import click_increment, open_time_travel, row, wait_for
 
 pytestmark = pytest.mark.browser
 
+#: Milliseconds to wait for an answer that follows a pause in typing.
+SLOW = 15_000
+
 
 def test_watch_finds_the_first_event_where_count_passed_3_and_restores_it(page, live_server_url):
     page.goto(f"{live_server_url}/counter/")
@@ -21,10 +24,11 @@ def test_watch_finds_the_first_event_where_count_passed_3_and_restores_it(page, 
 
     watch = panel.get_by_role("searchbox", name="Watch")
     watch.fill("count >")
-    expect(panel.locator("[data-djtt-watch-result]")).to_contain_text("at position 8")
+    # The panel waits for typing to pause, then asks the server: allow a loaded machine.
+    expect(panel.locator("[data-djtt-watch-result]")).to_contain_text("at position 8", timeout=SLOW)
     watch.fill("count > 3")
     result = panel.locator("[data-djtt-watch-result]")
-    expect(result).to_have_text("Holds in 3 of 6 held events; first at #4.")
+    expect(result).to_have_text("Holds in 3 of 6 held events; first at #4.", timeout=SLOW)
     expect(panel.locator(".djtt-watch-hit")).to_have_count(3)
     first = row(panel, 4)
     expect(first).to_have_attribute("data-djtt-watch", "first")
@@ -42,7 +46,7 @@ def test_watch_finds_the_first_event_where_count_passed_3_and_restores_it(page, 
     panel.get_by_role("button", name="Back to live").click()
     expect(page.locator("#count")).to_have_text("6")
     click_increment(page, 1)
-    expect(row(panel, 7)).to_have_attribute("data-djtt-watch", "hit")
+    expect(row(panel, 7)).to_have_attribute("data-djtt-watch", "hit", timeout=SLOW)
 
     # It is saved with the filters: a reload keeps it, and Clear drops it.
     page.reload()

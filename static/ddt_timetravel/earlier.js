@@ -118,7 +118,7 @@ function onEarlierClick(event) {
     if (link) link.href = listUrl(root, { id: link.dataset.id, format: link.dataset.djttEarlierExport }).href;
 }
 
-// A new view instance replaced the one whose rows were shown: its timeline may now be kept.
+// The socket has a (new) session: a view instance replaced by it may now be kept.
 export function sessionChanged(root) {
     window.setTimeout(() => loadList(root), 300);
 }
@@ -128,7 +128,8 @@ export function listenForEarlier(djDebug, helpers) {
     djDebug.addEventListener("click", onEarlierClick);
 }
 
+// The list is asked for once the page's socket has a session (see sessionChanged):
+// a page whose view never mounted asks the server nothing.
 export function initEarlier(root) {
     showCount(root);
-    loadList(root);
 }

@@ -225,7 +225,7 @@ function resetTimeline(root, sessionId) {
     state.shownSerial = 0;
     state.pendingJump = null;
     startRowsAgain(root);
-    if (state.reconnected) sessionChanged(root);
+    if (!switchedOff()) sessionChanged(root); // an unticked panel asks the server nothing
 }
 
 function parseFragment(html) {
