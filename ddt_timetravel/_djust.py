@@ -29,7 +29,8 @@ Frames without the identity pass through unchanged.
 (:mod:`.recording`): djust offers no public hook around an event turn, so
 :func:`install_turn_hooks` wraps a few methods of djust's consumer, its
 WebSocket transport and its template mixin. Each does one context-variable
-read and calls the original when no turn is measured.
+read and calls the original when no turn is measured. The same turn boundaries
+carry the toolbar capture of events and replays (:mod:`.capture`).
 
 Each access has a test in ``tests/test_djust_internals.py`` that fails loudly
 when a djust upgrade changes it.
