@@ -287,10 +287,15 @@ function applyFragment(root, fragment, older = false) {
         if (state.primed) queueAnnouncement(incoming);
         state.primed = true;
     }
+    let changed = incoming.length > 0;
     for (const row of [...list.children]) {
         const index = Number(row.dataset.ttSeq) - state.headSeq;
-        if (index < 0) row.remove();
-        else row.dataset.ttIndex = String(index);
+        if (index < 0) {
+            row.remove();
+            changed = true;
+        } else {
+            row.dataset.ttIndex = String(index);
+        }
     }
     state.fromSeq = Math.max(state.fromSeq, state.headSeq);
     state.lastSeq = Math.max(state.lastSeq, Number(fragment.dataset.lastSeq));
@@ -299,7 +304,7 @@ function applyFragment(root, fragment, older = false) {
     markViewing(root);
     keepOneTabStop(root);
     showEmptyState(root);
-    rowsChanged(root);
+    if (changed) rowsChanged(root);
     if (!state.pendingJump) say(statusLine());
 }
 

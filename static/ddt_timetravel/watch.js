@@ -13,7 +13,8 @@ const watchState = {
     expression: loadExpression(),
     holds: [], // event numbers where the expression holds, oldest first
     generation: 0, // bumped on every new expression: older answers are dropped
-    timer: null,
+    timer: null, // the expression being typed, evaluated once typing pauses
+    rowsTimer: null, // re-evaluation after new rows arrive
     chartsOpen: false,
     chartsAt: 0,
     chartsTimer: null,
@@ -272,8 +273,9 @@ function onChartsToggle(event) {
 export function rowsChanged(root) {
     markRows(root);
     if (watchState.expression) {
-        window.clearTimeout(watchState.timer);
-        watchState.timer = window.setTimeout(() => evaluate(root, { select: false }), WATCH_DELAY_MS);
+        // Its own timer: an expression being typed (watchState.timer) must not be dropped.
+        window.clearTimeout(watchState.rowsTimer);
+        watchState.rowsTimer = window.setTimeout(() => evaluate(root, { select: false }), WATCH_DELAY_MS);
     }
     if (watchState.chartsOpen && !watchState.chartsTimer) {
         const wait = Math.max(0, CHARTS_MIN_GAP_MS - (Date.now() - watchState.chartsAt));
