@@ -342,7 +342,7 @@ async def end(
     try:
         _stop(capture)
         if snapshot is not None and buffer is not None:
-            seq = history.current_window(view, buffer).last_seq
+            seq = history.newest_seq(view, buffer)
         if _in_memory(capture.toolbar):
             _finish(capture, view, snapshot, seq)
         else:

@@ -93,15 +93,20 @@ def _tail_for(view: Any) -> _Tail:
         return tail
 
 
-def _number_new(buffer: TimeTravelBuffer, tail: _Tail) -> Window:
-    """Give numbers to snapshots appended since the last look; return the window."""
-    length = len(buffer)
-    known = tail.snapshot()
+def _count_new(buffer: TimeTravelBuffer, known: EventSnapshot | None, length: int) -> int:
+    """How many of the newest ``length`` snapshots came after ``known``."""
     new_count = 0
     for index in range(length - 1, -1, -1):
         if buffer.jump(index) is known:
             break
         new_count += 1
+    return new_count
+
+
+def _number_new(buffer: TimeTravelBuffer, tail: _Tail) -> Window:
+    """Give numbers to snapshots appended since the last look; return the window."""
+    length = len(buffer)
+    new_count = _count_new(buffer, tail.snapshot(), length)
     if new_count:
         newest = buffer.jump(length - 1)
         if newest is not None:
@@ -143,6 +148,19 @@ def read(
 def current_window(view: Any, buffer: TimeTravelBuffer) -> Window:
     """What the buffer holds now, in stable numbers (new snapshots get theirs)."""
     return read(view, buffer, first_seq=MAX_SEQ)[0]
+
+
+def newest_seq(view: Any, buffer: TimeTravelBuffer) -> int:
+    """The number the newest event has or will get, read without numbering or waiting.
+
+    For a label written inside djust's turn (:mod:`.capture`): it takes no lock, so a
+    panel request reading the buffer at that moment never holds up the event.
+    """
+    tail = _tail_for(view)
+    while True:  # the pair read as one: a numbering in between changes both
+        known, seq = tail.snapshot(), tail.seq
+        if tail.snapshot() is known and tail.seq == seq:
+            return seq + _count_new(buffer, known, len(buffer))
 
 
 def previous_timestamp(buffer: TimeTravelBuffer, entry: Entry) -> float | None:
