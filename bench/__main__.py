@@ -25,9 +25,9 @@ SCRIPTS = (
     ("browser", "6. browser: this panel vs djust's debug panel"),
     ("memory", "7. memory: the panel's caches vs the djust buffer"),
     ("watch", "8. watchpoints and key history over 1000 events"),
-    ("earlier", "9. earlier sessions: memory and bound under 1000 reloads"),
     ("hostile", "9. hostile input: worst time per endpoint, long-list diffs"),
     ("toolbar_capture", "10. events/s with the toolbar capture on vs off"),
+    ("earlier", "11. earlier sessions: memory and bound under 1000 reloads"),
     ("cross_worker", "refresh across ASGI workers (redis channel layer)"),
 )
 

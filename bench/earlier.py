@@ -1,4 +1,4 @@
-"""Benchmark 9: the memory earlier sessions hold, and their bound under 1000 reloads.
+"""Benchmark 11: the memory earlier sessions hold, and their bound under 1000 reloads.
 
 One browser reloads its counter page 1000 times: each cycle mounts a view over
 djust's real consumer, fires a few events, lets the panel read the timeline (so
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     max_bytes = get_setting("EARLIER_SESSIONS_MAX_BYTES")
     within = len(kept) <= max_sessions and on_wire <= max_bytes
     print_table(
-        "9. Earlier sessions under reloads",
+        "11. Earlier sessions under reloads",
         [
             "reload cycles",
             "sessions kept",

@@ -24,7 +24,7 @@ TITLES = {
     "browser": ["### 6. Browser (Chromium)"],
     "memory": ["### 7. Memory"],
     "watch": ["### 8. Watchpoints and key history"],
-    "earlier": ["### 9. Earlier sessions under reloads"],
+    "earlier": ["### 11. Earlier sessions under reloads"],
     "hostile": ["### 9. Hostile input: worst", "### 9. Hostile input: a 5000-item list"],
     "toolbar_capture": ["### 10. Toolbar capture"],
 }
