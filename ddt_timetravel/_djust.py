@@ -453,6 +453,9 @@ def _snapshot_pushed(original: Any) -> Any:
         if turn is not None and snapshot is not None:
             turn.snapshot = snapshot
             turn.end_handler()
+        buffer = history.time_travel_buffer(view) if snapshot is not None else None
+        if buffer is not None:
+            history.number_if_free(view, buffer)
         return await original(self, view, snapshot)
 
     return push

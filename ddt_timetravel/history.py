@@ -103,8 +103,8 @@ def _count_new(buffer: TimeTravelBuffer, known: EventSnapshot | None, length: in
     return new_count
 
 
-def _number_new(buffer: TimeTravelBuffer, tail: _Tail) -> Window:
-    """Give numbers to snapshots appended since the last look; return the window."""
+def _advance(buffer: TimeTravelBuffer, tail: _Tail) -> int:
+    """Give numbers to snapshots appended since the last look (tail lock held); the length."""
     length = len(buffer)
     new_count = _count_new(buffer, tail.snapshot(), length)
     if new_count:
@@ -112,7 +112,28 @@ def _number_new(buffer: TimeTravelBuffer, tail: _Tail) -> Window:
         if newest is not None:
             tail.ref = weakref.ref(newest)
             tail.seq += new_count
+    return length
+
+
+def _number_new(buffer: TimeTravelBuffer, tail: _Tail) -> Window:
+    """Give numbers to snapshots appended since the last look; return the window."""
+    length = _advance(buffer, tail)
     return Window(head_seq=tail.seq - length + 1, length=length, capacity=buffer.max_events)
+
+
+def number_if_free(view: Any, buffer: TimeTravelBuffer) -> None:
+    """Number the snapshot just recorded, unless a panel read holds the numbering now.
+
+    Called in djust's turn after each recorded event, so numbers never fall behind
+    when more events arrive between two panel reads than the buffer holds. It never
+    waits: a read holding the lock checks the buffer again before it answers.
+    """
+    tail = _tail_for(view)
+    if tail.lock.acquire(blocking=False):
+        try:
+            _advance(buffer, tail)
+        finally:
+            tail.lock.release()
 
 
 def _unchanged(buffer: TimeTravelBuffer, window: Window, tail: _Tail) -> bool:

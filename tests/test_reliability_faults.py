@@ -361,3 +361,20 @@ async def test_reads_racing_events_stay_consistent(live_socket, small_buffer, no
     final = await off_loop(get(live_socket, "ddt_timetravel_timeline"))
     assert seqs(final) == list(range(RACE_EVENTS, RACE_EVENTS - small_buffer, -1))
     assert re.search(rf"count: {RACE_EVENTS - 1} → {RACE_EVENTS}", final.content.decode())
+
+
+async def test_numbers_keep_up_when_more_events_arrive_than_the_buffer_holds(
+    live_socket, small_buffer
+):
+    """No panel read between them: each event is still numbered as it is recorded."""
+    await live_socket.mount(COUNTER, "/counter/")
+    await live_socket.event("increment")
+    assert seqs(await off_loop(get(live_socket, "ddt_timetravel_timeline"))) == [1]
+    for _ in range(3 * small_buffer):
+        await live_socket.event("increment")
+    response = await off_loop(get(live_socket, "ddt_timetravel_timeline"))
+    last = 1 + 3 * small_buffer
+    assert seqs(response) == list(range(last, last - small_buffer, -1))
+    body = response.content.decode()
+    for seq in seqs(response):
+        assert f"count: {seq - 1} → {seq}" in body
