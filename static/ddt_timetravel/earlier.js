@@ -68,7 +68,7 @@ function showCount(root) {
 }
 
 async function loadList(root) {
-    if (!root.dataset.earlierUrl) return;
+    if (!root.dataset.earlierUrl || panel.switchedOff()) return; // unticked: ask nothing
     let fragment;
     try {
         fragment = await panel.fetchFragment(listUrl(root, {}));

@@ -1291,7 +1291,7 @@ function listenOnce() {
     document.addEventListener("djust:time-travel-event", onTimeTravelEvent);
     document.addEventListener("djust:time-travel-state", onTimeTravelState);
     window.addEventListener("djust:error", onDjustError);
-    listenForEarlier(djDebug, { root: panelRoot, fetchFragment, report, showReadOnly });
+    listenForEarlier(djDebug, { root: panelRoot, fetchFragment, report, showReadOnly, switchedOff });
     listenForWatch(djDebug, {
         root: panelRoot,
         sessionId: () => state.sessionId,
