@@ -116,14 +116,16 @@ def note_tab(view: Any, tab: str | None) -> None:
         _tabs[view] = tab
 
 
-def _fitting(entries: list[history.Entry], view_path: str, masker: Masker, limit: int) -> bytes:
-    """The export of the newest events that fit in ``limit`` bytes."""
+def _fitting(
+    entries: list[history.Entry], view_path: str, masker: Masker, limit: int
+) -> tuple[bytes, int]:
+    """The export of the newest events that fit in ``limit`` bytes, and how many it holds."""
     while True:
         document = json.dumps(
             timeline_document(view_path, entries, masker), ensure_ascii=False, default=str
         ).encode("utf-8")
         if len(document) <= limit or len(entries) <= 1:
-            return document
+            return document, len(entries)
         entries = entries[len(entries) // 2 :]
 
 
@@ -134,7 +136,7 @@ def keep(view: Any, cause: str, max_sessions: int, max_bytes: int) -> Kept | Non
         return None
     _, entries = history.read(view, buffer, first_seq=1)
     view_path = dotted_path(view)
-    document = _fitting(entries, view_path, Masker.for_view(view), max_bytes)
+    document, events = _fitting(entries, view_path, Masker.for_view(view), max_bytes)
     if len(document) > max_bytes:
         return None
     kept = Kept(
@@ -145,7 +147,7 @@ def keep(view: Any, cause: str, max_sessions: int, max_bytes: int) -> Kept | Non
         cause=cause,
         url=str(getattr(getattr(view, "request", None), "path", "") or ""),
         ended_at=time.time(),
-        events=len(json.loads(document)["events"]),
+        events=events,
         document=document,
     )
     STORE.add(kept, max_sessions, max_bytes)

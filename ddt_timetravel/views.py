@@ -87,11 +87,28 @@ class Target:
     masker: Masker
     session_id: str
 
-    def entry(self, seq: int) -> history.Entry:
-        """Event ``seq`` if it is still held."""
+    def recorded_buffer(self) -> TimeTravelBuffer:
+        """The view's ring buffer; Gone when time travel is off for it."""
         if self.buffer is None:
             raise Gone(f"Time travel is off for {dotted_path(self.view)}.")
-        window, entries = history.read(self.view, self.buffer, first_seq=seq, last_seq=seq)
+        return self.buffer
+
+    def held(
+        self, first_seq: int = 1, last_seq: int | None = None, displayable: bool = True
+    ) -> list[history.Entry]:
+        """The held events in ``first_seq``..``last_seq``, oldest first.
+
+        ``displayable=False`` keeps the states exactly as recorded (to run them again).
+        """
+        _, held = history.read(
+            self.view, self.recorded_buffer(), first_seq=first_seq, last_seq=last_seq
+        )
+        return [limits.displayable_entry(entry) for entry in held] if displayable else held
+
+    def entry(self, seq: int) -> history.Entry:
+        """Event ``seq`` if it is still held."""
+        buffer = self.recorded_buffer()
+        window, entries = history.read(self.view, buffer, first_seq=seq, last_seq=seq)
         if not entries:
             raise Gone(
                 f"Event #{seq} is no longer held: the buffer keeps the last "
@@ -367,10 +384,7 @@ def _selected_entries(
     if last < first:
         raise BadQuery("'to' must not be before 'from'.")
     filters = Filters.from_query(request.GET)
-    if target.buffer is None:
-        raise Gone(f"Time travel is off for {dotted_path(target.view)}.")
-    _, held = history.read(target.view, target.buffer, first_seq=first, last_seq=last)
-    entries = [limits.displayable_entry(entry) for entry in held] if displayable else held
+    entries = target.held(first, last, displayable)
     if filters.active:
         entries = [e for e in entries if match(e.snapshot, filters, target.masker) is not None]
     if not entries:
@@ -492,22 +506,13 @@ def _check_view(request: HttpRequest) -> HttpResponse:
 check_timeline = panel_endpoint(problem=_json_problem, method=require_POST)(_check_view)
 
 
-def _held_entries(target: Target) -> list[history.Entry]:
-    if target.buffer is None:
-        raise Gone(f"Time travel is off for {dotted_path(target.view)}.")
-    return [
-        limits.displayable_entry(e)
-        for e in history.read(target.view, target.buffer, first_seq=1)[1]
-    ]
-
-
 @panel_endpoint()
 def key_history_view(request: HttpRequest) -> HttpResponse:
     """The value of one key after each held event, the events that moved it, a chart."""
     path = request.GET.get("keypath") or ""
     key_history.parse_key(path)  # a bad key is a 400 before any view is looked up
     target = _target(request)
-    entries = _held_entries(target)
+    entries = target.held()
     story = key_history.key_history(
         path, [(entry.seq, target.masker.event(entry.snapshot)) for entry in entries], target.masker
     )
@@ -525,7 +530,7 @@ def watch_events(request: HttpRequest) -> HttpResponse:
     except watch.BadExpression as exc:
         return JsonResponse({"error": str(exc), "position": exc.position}, status=400)
     target = _target(request)
-    entries = _held_entries(target)
+    entries = target.held()
     masked = [(e.seq, target.masker.event(e.snapshot)) for e in entries]
     result = watch.scan(  # over masked copies: a watch is no oracle for a secret
         expression, [(seq, s.state_before, s.state_after) for seq, s in masked], target.masker
@@ -537,7 +542,7 @@ def watch_events(request: HttpRequest) -> HttpResponse:
 def timeline_charts(request: HttpRequest) -> HttpResponse:
     """The strip chart of time and queries per event and the state size per key."""
     target = _target(request)
-    entries = _held_entries(target)
+    entries = target.held()
     figures = []
     for entry in entries:
         cost = target.cost(entry)

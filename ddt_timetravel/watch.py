@@ -150,11 +150,6 @@ class Reader:
         return value
 
 
-def resolve(state: Any, path: tuple[Any, ...], masker: Masker) -> Any:
-    """The value at ``path`` in ``state``: a value, :data:`ABSENT` or :data:`HIDDEN`."""
-    return Reader(masker).value(state, path)
-
-
 # -- tokens -----------------------------------------------------------------------
 
 _TOKEN = re.compile(
