@@ -2,6 +2,8 @@
 // right side, the user's choice, remembered), its size, and the room it
 // reserves on the page while open, so that no control of the page hides under it.
 
+import { readStored, store } from "./storage.js";
+
 const HEIGHT_KEY = "djtt.dockHeight";
 const WIDTH_KEY = "djtt.dockWidth";
 const SIDE_KEY = "djtt.dockSide";
@@ -13,19 +15,11 @@ let panelId = null;
 let pageStyle = null; // the page's own inline padding, put back when the panel closes
 
 function read(key) {
-    try {
-        return localStorage.getItem(key);
-    } catch (error) {
-        return null; // storage may be unavailable (private mode): nothing is kept
-    }
+    return readStored("localStorage", key);
 }
 
 function write(key, value) {
-    try {
-        localStorage.setItem(key, value);
-    } catch (error) {
-        // the choice lasts as long as the page
-    }
+    store("localStorage", key, value);
 }
 
 function currentPanel() {

@@ -5,6 +5,8 @@
 // which tab a view belonged to. The server keeps the masked timeline when the view
 // goes away; this module lists them and opens one read-only, like an import.
 
+import { readStored, store } from "./storage.js";
+
 const TAB_KEY = "djtt.tab";
 const SEEN_KEY = "djtt.earlierSeen";
 const GONE =
@@ -20,36 +22,25 @@ function newId() {
 
 // This tab's id, made once and kept for as long as the tab lives.
 export function tabId() {
-    try {
-        let id = sessionStorage.getItem(TAB_KEY);
-        if (!id) {
-            id = newId();
-            sessionStorage.setItem(TAB_KEY, id);
-        }
-        return id;
-    } catch (error) {
-        return "";
+    let id = readStored("sessionStorage", TAB_KEY);
+    if (!id) {
+        id = newId();
+        store("sessionStorage", TAB_KEY, id); // without storage, each reload is a new tab
     }
+    return id;
 }
 
 export function earlierCount() {
     return earlierState.count;
 }
 
+// Without storage, a restart is not told apart from "nothing kept".
 function seenBefore() {
-    try {
-        return Number(sessionStorage.getItem(SEEN_KEY) || 0);
-    } catch (error) {
-        return 0;
-    }
+    return Number(readStored("sessionStorage", SEEN_KEY) || 0);
 }
 
 function remember(count) {
-    try {
-        sessionStorage.setItem(SEEN_KEY, String(count));
-    } catch (error) {
-        // Without storage, a restart is not told apart from "nothing kept".
-    }
+    store("sessionStorage", SEEN_KEY, count);
 }
 
 function listUrl(root, params) {

@@ -8,6 +8,7 @@
 import { initCheck } from "./check.js";
 import { initDock } from "./dock.js";
 import { earlierCount, initEarlier, listenForEarlier, sessionChanged, tabId } from "./earlier.js";
+import { readStored, store } from "./storage.js";
 import { initToolbarSwitch, showState } from "./toolbar_switch.js";
 import { initWatch, listenForWatch, rowsChanged } from "./watch.js";
 
@@ -60,20 +61,17 @@ const state = {
 };
 
 function loadFilters() {
+    let saved = {};
     try {
-        const saved = JSON.parse(sessionStorage.getItem(FILTERS_KEY) || "{}");
-        return Object.fromEntries(FILTER_NAMES.map((name) => [name, String(saved[name] || "")]));
+        saved = JSON.parse(readStored("sessionStorage", FILTERS_KEY) || "{}") || {};
     } catch (error) {
-        return Object.fromEntries(FILTER_NAMES.map((name) => [name, ""]));
+        // not JSON (written by something else): start without filters
     }
+    return Object.fromEntries(FILTER_NAMES.map((name) => [name, String(saved[name] || "")]));
 }
 
 function saveFilters() {
-    try {
-        sessionStorage.setItem(FILTERS_KEY, JSON.stringify(state.filters));
-    } catch (error) {
-        // Storage may be unavailable; filters then last as long as the page.
-    }
+    store("sessionStorage", FILTERS_KEY, JSON.stringify(state.filters));
 }
 
 function toolbar() {

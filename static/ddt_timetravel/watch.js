@@ -5,6 +5,8 @@
 // It gets the panel's own helpers from panel.js at init, so the two share one
 // idea of the root, the socket session and the selected row.
 
+import { readStored, store } from "./storage.js";
+
 const WATCH_KEY = "djtt.watch";
 const WATCH_DELAY_MS = 300;
 const CHARTS_MIN_GAP_MS = 2000; // redraw the open charts at most this often
@@ -24,19 +26,11 @@ const watchState = {
 let panel = null; // helpers handed over by panel.js
 
 function loadExpression() {
-    try {
-        return sessionStorage.getItem(WATCH_KEY) || "";
-    } catch (error) {
-        return "";
-    }
+    return readStored("sessionStorage", WATCH_KEY) || "";
 }
 
 function saveExpression() {
-    try {
-        sessionStorage.setItem(WATCH_KEY, watchState.expression);
-    } catch (error) {
-        // Storage may be unavailable; the watch then lasts as long as the page.
-    }
+    store("sessionStorage", WATCH_KEY, watchState.expression);
 }
 
 function watchInput(root) {
