@@ -7,6 +7,12 @@ kept here as the panel's own masked JSON export (:mod:`.export`), so nothing
 secret is kept that the panel would not show, and opening it later is exactly
 opening an import: read-only rows, diffs, search and both exports.
 
+Beside it, the same events are kept as recorded, unmasked (``recorded``): a
+state put back into the current page, or run again by "Check against current
+code", must hold the real values, never the mask's marker. Those bytes are
+never shown or exported, they count against the same byte budget, and they go
+with the rest.
+
 Kept in this process's memory only, bounded per browser both in sessions and in
 bytes, and gone on a server restart. Which tab a view belonged to is what the
 panel says when it reads the view's timeline (``tab``, a random id it keeps in
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from djust.time_travel import EventSnapshot
 
 from . import history
 from .export import timeline_document
@@ -48,6 +55,26 @@ class Kept:
     ended_at: float
     events: int
     document: bytes
+    #: The same events as recorded, unmasked: only restored or run again, never shown.
+    recorded: bytes = b""
+    #: The view's ``time_travel_excluded_fields``, to mask what a check says as the view would.
+    excluded: tuple[str, ...] = ()
+
+    def masker(self) -> Masker:
+        """The masker the view had."""
+        return Masker.for_fields(self.excluded)
+
+    @property
+    def size(self) -> int:
+        """The bytes this session holds, against the byte budget."""
+        return len(self.document) + len(self.recorded)
+
+    def recorded_entries(self) -> list[history.Entry]:
+        """The kept events with their states as recorded, oldest first."""
+        return [
+            history.Entry(seq=raw["seq"], index=i, snapshot=EventSnapshot(**raw["snapshot"]))
+            for i, raw in enumerate(json.loads(self.recorded or b"[]"))
+        ]
 
     @property
     def label(self) -> str:
@@ -72,7 +99,7 @@ class _Store:
             sessions = self.by_owner.setdefault(kept.owner, OrderedDict())
             sessions[kept.id] = kept
             while len(sessions) > max_sessions or (
-                len(sessions) > 1 and sum(len(k.document) for k in sessions.values()) > max_bytes
+                len(sessions) > 1 and sum(k.size for k in sessions.values()) > max_bytes
             ):
                 sessions.popitem(last=False)
 
@@ -89,7 +116,7 @@ class _Store:
 
     def bytes_held(self) -> int:
         with self.lock:
-            return sum(len(k.document) for s in self.by_owner.values() for k in s.values())
+            return sum(k.size for s in self.by_owner.values() for k in s.values())
 
     def clear(self) -> None:
         with self.lock:
@@ -110,22 +137,44 @@ def valid_tab(raw: str | None) -> str | None:
     return raw
 
 
+def valid_id(raw: str) -> bool:
+    """True for the shape of a kept session's id (``uuid4().hex``)."""
+    return len(raw) == 32 and all(c in "0123456789abcdef" for c in raw)
+
+
 def note_tab(view: Any, tab: str | None) -> None:
     """Remember which tab ``view`` belongs to (the panel read its timeline from there)."""
     if tab:
         _tabs[view] = tab
 
 
+def _as_recorded(entries: list[history.Entry]) -> bytes:
+    """The events exactly as djust recorded them (JSON-native: djust records only that)."""
+    return json.dumps(
+        [
+            {"seq": entry.seq, "snapshot": {f: getattr(entry.snapshot, f) for f in _FIELDS}}
+            for entry in entries
+        ],
+        ensure_ascii=False,
+        default=str,
+    ).encode("utf-8")
+
+
+_FIELDS = ("event_name", "params", "ref", "ts", "state_before", "state_after", "error")
+
+
 def _fitting(
     entries: list[history.Entry], view_path: str, masker: Masker, limit: int
-) -> tuple[bytes, int]:
-    """The export of the newest events that fit in ``limit`` bytes, and how many it holds."""
+) -> tuple[bytes, bytes, int]:
+    """The export and the recorded states of the newest events that fit in ``limit``
+    bytes together, and how many events they hold."""
     while True:
         document = json.dumps(
             timeline_document(view_path, entries, masker), ensure_ascii=False, default=str
         ).encode("utf-8")
-        if len(document) <= limit or len(entries) <= 1:
-            return document, len(entries)
+        recorded = _as_recorded(entries) if len(document) <= limit else b""
+        if len(document) + len(recorded) <= limit or len(entries) <= 1:
+            return document, recorded, len(entries)
         entries = entries[len(entries) // 2 :]
 
 
@@ -136,8 +185,8 @@ def keep(view: Any, cause: str, max_sessions: int, max_bytes: int) -> Kept | Non
         return None
     _, entries = history.read(view, buffer, first_seq=1)
     view_path = dotted_path(view)
-    document, events = _fitting(entries, view_path, Masker.for_view(view), max_bytes)
-    if len(document) > max_bytes:
+    document, recorded, events = _fitting(entries, view_path, Masker.for_view(view), max_bytes)
+    if len(document) + len(recorded) > max_bytes:
         return None
     kept = Kept(
         id=uuid.uuid4().hex,
@@ -149,6 +198,8 @@ def keep(view: Any, cause: str, max_sessions: int, max_bytes: int) -> Kept | Non
         ended_at=time.time(),
         events=events,
         document=document,
+        recorded=recorded,
+        excluded=tuple(getattr(view, "time_travel_excluded_fields", None) or ()),
     )
     STORE.add(kept, max_sessions, max_bytes)
     return kept

@@ -9,6 +9,7 @@ session key changes at login). This mirrors djust's own SSE owner check.
 from __future__ import annotations
 
 import uuid
+import weakref
 from typing import Any
 
 from django.http import HttpRequest
@@ -80,3 +81,15 @@ def dotted_path(view: Any) -> str:
     """``module.Class`` of a view, as djust names it in ``dj-view``."""
     cls = type(view)
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+_instances: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def instance_id(view: Any) -> str:
+    """A random id of this view instance: a ``live_redirect`` mounts a new view on the
+    same socket session, and the panel must tell the two apart."""
+    token = _instances.get(view)
+    if token is None:
+        token = _instances.setdefault(view, uuid.uuid4().hex)
+    return token

@@ -524,8 +524,13 @@ class Masker:
     @classmethod
     def for_view(cls, view: Any) -> Masker:
         """The masker for one view: its excluded fields plus project-wide names and patterns."""
+        return cls.for_fields(tuple(getattr(view, "time_travel_excluded_fields", None) or ()))
+
+    @classmethod
+    def for_fields(cls, excluded: tuple[str, ...]) -> Masker:
+        """The masker of a view whose ``time_travel_excluded_fields`` are ``excluded``."""
         names = [
-            *(getattr(view, "time_travel_excluded_fields", None) or ()),
+            *excluded,
             *(djust_config.get("bug_capture_default_scrub", None) or ()),
             *get_setting("MASK_FIELDS"),
         ]

@@ -46,7 +46,7 @@ from . import (
     watch,
 )
 from .cost import EventCost, event_cost
-from .live import ViewNotFound, dotted_path, find_view, parse_session_id
+from .live import ViewNotFound, dotted_path, find_view, instance_id, parse_session_id
 from .masking import Masker
 from .search import BadFilter, Filters, match
 from .switch import panel_enabled
@@ -263,7 +263,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
     filters = Filters.from_query(request.GET)
     target = _target(request)
     earlier.note_tab(target.view, earlier.valid_tab(request.GET.get("tab")))
-    context: dict[str, Any] = {"view_path": dotted_path(target.view), "after": after}
+    context: dict[str, Any] = {
+        "view_path": dotted_path(target.view),
+        "view_instance": instance_id(target.view),
+        "after": after,
+    }
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})
     window, raw = history.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
@@ -379,14 +383,26 @@ def _selected_entries(
 
     ``displayable=False`` keeps the states exactly as recorded (to run them again).
     """
+    first, last = _range_params(request)
+    return _matching(request, target.held(first, last, displayable), target.masker)
+
+
+def _range_params(request: HttpRequest) -> tuple[int, int]:
+    """The ``from``..``to`` event numbers of a selection."""
     first = _int_param(request, "from", default=1)
     last = _int_param(request, "to", default=MAX_SEQ)
     if last < first:
         raise BadQuery("'to' must not be before 'from'.")
+    return first, last
+
+
+def _matching(
+    request: HttpRequest, entries: list[history.Entry], masker: Masker
+) -> list[history.Entry]:
+    """The ``entries`` that match the filters; Gone when none is left."""
     filters = Filters.from_query(request.GET)
-    entries = target.held(first, last, displayable)
     if filters.active:
-        entries = [e for e in entries if match(e.snapshot, filters, target.masker) is not None]
+        entries = [e for e in entries if match(e.snapshot, filters, masker) is not None]
     if not entries:
         raise Gone("No held event is in that range or matches the filters.")
     return entries
@@ -476,15 +492,32 @@ import_timeline = panel_endpoint(method=require_POST)(_import_view)
 CHECK_CHUNK = 5
 
 
+def _checked_selection(request: HttpRequest) -> tuple[str, list[history.Entry], Masker]:
+    """The view class, the events as recorded and the masker a check runs with.
+
+    With ``earlier``, the events of one of this browser's earlier sessions (as
+    recorded, never the masked copy: a check restores their before-states).
+    """
+    kept_id = request.GET.get("earlier")
+    if not kept_id:
+        target = _target(request)
+        entries = _selected_entries(request, target, displayable=False)
+        return dotted_path(target.view), entries, target.masker
+    first, last = _range_params(request)
+    kept = _kept(request, kept_id)
+    masker = kept.masker()
+    held = [e for e in kept.recorded_entries() if first <= e.seq <= last]
+    return kept.view_path, _matching(request, held, masker), masker
+
+
 @csrf_protect
 def _check_view(request: HttpRequest) -> HttpResponse:
-    target = _target(request)
-    entries = _selected_entries(request, target, displayable=False)
-    if request.GET.get("begin") and replay_check.only_masked(entries, target.masker):
+    view_path, entries, masker = _checked_selection(request)
+    if request.GET.get("begin") and replay_check.only_masked(entries, masker):
         raise BadQuery("Every change in these events is masked: there is nothing to compare.")
     chunk = entries[:CHECK_CHUNK]
     try:
-        checks = replay_check.check_events(dotted_path(target.view), chunk, target.masker)
+        checks = replay_check.check_events(view_path, chunk, masker)
     except replay_check.CannotCheck as exc:
         raise BadQuery(str(exc)) from None
     rest = entries[len(chunk) :]
@@ -565,6 +598,19 @@ def timeline_charts(request: HttpRequest) -> HttpResponse:
     return render(request, "ddt_timetravel/charts.html", context)
 
 
+def _kept(request: HttpRequest, kept_id: str) -> earlier.Kept:
+    """One of this browser's earlier sessions; Gone when it is not (or no longer) kept."""
+    if not earlier.valid_id(kept_id):
+        raise BadQuery("An earlier session's id is 32 hexadecimal digits.")
+    kept = earlier.find(request, kept_id)
+    if kept is None:
+        raise Gone(
+            "That earlier session is no longer kept: the server restarted, or newer "
+            "sessions of this browser took its place."
+        )
+    return kept
+
+
 @panel_endpoint()
 def earlier_sessions(request: HttpRequest) -> HttpResponse:
     """This tab's earlier sessions; with ``id`` one of them, read-only, or as a download."""
@@ -575,12 +621,7 @@ def earlier_sessions(request: HttpRequest) -> HttpResponse:
     if not kept_id:
         sessions = earlier.sessions_for(request, tab)
         return render(request, "ddt_timetravel/earlier.html", {"sessions": sessions})
-    kept = earlier.find(request, kept_id)
-    if kept is None:
-        raise Gone(
-            "That earlier session is no longer kept: the server restarted, or newer "
-            "sessions of this browser took its place."
-        )
+    kept = _kept(request, kept_id)
     kind = request.GET.get("format") or ""
     if kind not in ("", "json", "pytest"):
         raise BadQuery("The 'format' parameter must be 'json' or 'pytest'.")

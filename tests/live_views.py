@@ -245,3 +245,23 @@ class CacheView(LiveView):
         if cache.get("ddt-capture-test") is not None:
             self.hits += 1
         cache.set("ddt-capture-test", 1)
+
+
+class TokenLengthView(LiveView):
+    """Derives a public value from a masked one: its token's length."""
+
+    template = '<div dj-root dj-view="tests.live_views.TokenLengthView">{{ token_length }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.api_token = ""
+        self.token_length = 0
+
+    @event_handler()
+    def set_token(self, value: str = "", **kwargs):
+        self.api_token = value
+
+    @event_handler()
+    def measure(self, **kwargs):
+        self.token_length = len(self.api_token)

@@ -50,3 +50,36 @@ def test_a_reload_keeps_the_last_timeline_under_earlier_sessions(page, live_serv
         expect(stranger_panel.locator("[data-djtt-earlier-toggle]")).to_be_hidden()
     finally:
         other.close()
+
+
+def test_a_live_redirect_and_back_keeps_each_view_it_leaves(page, live_server_url):
+    page.goto(f"{live_server_url}/todos/")
+    wait_for_live_view(page)
+    page.get_by_label("New todo").fill("buy milk")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#todo-list")).to_contain_text("buy milk")
+
+    page.get_by_role("link", name="Counter", exact=True).click()  # dj-navigate: live_redirect
+    expect(page).to_have_url(f"{live_server_url}/counter/")
+    expect(page.locator("#count")).to_have_text("0")
+    click_increment(page, 2)
+    page.go_back()  # djust mounts the todos view again over the same socket
+    expect(page).to_have_url(f"{live_server_url}/todos/")
+    expect(page.get_by_role("heading", name="Todos")).to_be_visible()
+
+    panel = open_time_travel(page)
+    panel.get_by_role("button", name="Earlier sessions (2)").click()
+    expect(panel.locator("[data-djtt-earlier]")).to_have_count(2)
+    panel.get_by_role("button", name="before redirect from /todos/").click()
+    result = panel.locator("[data-djtt-import-result]")
+    expect(result.locator("[data-tt-event=add_todo]")).to_have_count(1)
+    result.get_by_role("button", name="Back to the live session").click()
+    panel.get_by_role("button", name="Earlier sessions (2)").click()
+    panel.get_by_role("button", name="before redirect from /counter/").click()
+    expect(result.locator("[data-tt-event=increment]")).to_have_count(2)
+
+    result.get_by_role("button", name="Check against current code").click()
+    expect(result.locator("[data-tt-check-outcome=same]")).to_have_count(2)
+    expect(result.locator("[data-djtt-check-progress]")).to_have_text(
+        "All 2 checked events still produce the recorded state."
+    )

@@ -159,3 +159,57 @@ async def test_a_live_redirect_keeps_the_view_it_leaves(live_socket):
     listing = (await earlier_get(live_socket, tab=TAB)).content.decode()
     assert "before redirect from /counter/" in listing
     assert "demo_app.views.CounterView" in listing
+
+
+CSRF = "b" * 32
+TOKEN_VIEW = "tests.live_views.TokenLengthView"
+SECRET_TOKEN = "tok-0123456789abcdef0123456789"
+
+
+async def check_earlier(live, kept_id: str, csrf: bool = True, **params):
+    """One chunk of "Check against current code" on an earlier session, as check.js asks."""
+    from django.urls import reverse
+
+    client = client_for(live, enforce_csrf_checks=True)
+    headers = {}
+    if csrf:
+        client.cookies["csrftoken"] = CSRF
+        headers["X-CSRFToken"] = CSRF
+    query = "&".join(f"{k}={v}" for k, v in {"earlier": kept_id, **params}.items())
+    return await client.post(f"{reverse('djdt:ddt_timetravel_check')}?{query}", headers=headers)
+
+
+async def test_an_earlier_session_is_checked_from_its_recorded_unmasked_states(
+    live_socket, open_live_socket
+):
+    await live_socket.mount(TOKEN_VIEW, url="/token/")
+    await live_socket.event("set_token", value=SECRET_TOKEN)
+    await live_socket.event("measure")
+    await panel_get(live_socket, "timeline", tab=TAB)
+    await live_socket.close()
+    (kept,) = earlier.STORE.of_all()
+    assert SECRET_TOKEN.encode() not in kept.document  # what is shown stays masked
+
+    answer = await check_earlier(live_socket, kept.id, begin=1)
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    # #2 ran from the real token (a masked one would measure the marker's length).
+    assert body["checked"] == 2 and body["diverged"] == []
+    assert SECRET_TOKEN not in body["html"]
+
+    stranger = await open_live_socket()
+    assert (await check_earlier(stranger, kept.id)).status_code == 404
+    assert (await check_earlier(live_socket, kept.id, csrf=False)).status_code == 403
+    reversed_range = await check_earlier(live_socket, kept.id, **{"from": 2, "to": 1})
+    assert reversed_range.status_code == 400
+    assert (await check_earlier(live_socket, "not-an-id")).status_code == 400
+    assert (await check_earlier(live_socket, "0" * 32)).status_code == 404
+
+
+async def test_the_unmasked_states_count_against_the_byte_budget(live_socket):
+    await counted(live_socket, 3)
+    await live_socket.close()
+    (kept,) = earlier.STORE.of_all()
+    assert kept.recorded and kept.size == len(kept.document) + len(kept.recorded)
+    assert earlier.STORE.bytes_held() == kept.size
+    assert [e.seq for e in kept.recorded_entries()] == [1, 2, 3]

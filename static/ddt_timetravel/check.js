@@ -6,14 +6,17 @@ const check = { running: false, cancelled: false };
 
 export function initCheck(djDebug, context) {
     djDebug.addEventListener("click", (event) => {
-        if (event.target.closest("[data-djtt-check-start]")) runCheck(context());
+        const start = event.target.closest("[data-djtt-check-start]");
+        if (start) runCheck(context(), start.closest("[data-djtt-check]"));
         else if (event.target.closest("[data-djtt-check-cancel]")) check.cancelled = true;
     });
 }
 
 function checkUrl(box, ctx, from, to, begin) {
     const url = new URL(box.dataset.checkUrl, window.location.href);
-    url.searchParams.set("session", ctx.sessionId);
+    // An earlier session's check runs on what the server kept: no socket needed.
+    if (box.dataset.earlier) url.searchParams.set("earlier", box.dataset.earlier);
+    else url.searchParams.set("session", ctx.sessionId);
     url.searchParams.set("from", from);
     if (to) url.searchParams.set("to", to);
     for (const [name, value] of Object.entries(ctx.filters || {})) {
@@ -55,8 +58,7 @@ function summary(done, total, diverged, first, cancelled) {
     return `${head}All ${done} checked events still produce the recorded state.`;
 }
 
-async function runCheck(ctx) {
-    const box = ctx.root && ctx.root.querySelector("[data-djtt-check]");
+async function runCheck(ctx, box) {
     if (!box || check.running) return;
     const message = box.querySelector("[data-djtt-check-msg]");
     const progress = box.querySelector("[data-djtt-check-progress]");
@@ -64,11 +66,12 @@ async function runCheck(ctx) {
     const start = box.querySelector("[data-djtt-check-start]");
     const cancel = box.querySelector("[data-djtt-check-cancel]");
     message.textContent = "";
-    if (!ctx.sessionId) {
+    if (!ctx.sessionId && !box.dataset.earlier) {
         message.textContent = "The LiveView socket has not connected yet: nothing to check.";
         return;
     }
-    const form = ctx.root.querySelector("[data-djtt-export-form]");
+    // An earlier session is checked whole (its rows follow the filters, not the range).
+    const form = !box.dataset.earlier && ctx.root.querySelector("[data-djtt-export-form]");
     const from = (form && form.elements.namedItem("from").value) || "1";
     const to = (form && form.elements.namedItem("to").value) || "";
     if (to && Number(to) < Number(from)) {

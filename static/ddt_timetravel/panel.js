@@ -26,6 +26,7 @@ const QUIET_DELAY_MS = 150;
 
 const state = {
     sessionId: null,
+    viewInstance: null, // the view instance the rows belong to (a live_redirect mounts another)
     lastSeq: 0,
     headSeq: 1,
     fromSeq: 1, // the oldest event the rows shown cover: older pages ask before it
@@ -218,12 +219,20 @@ function resetTimeline(root, sessionId) {
     state.selected = null;
     state.activeSeq = null;
     state.sessionId = sessionId;
+    state.viewInstance = null;
     state.headSeq = 1;
     state.viewing = null;
     state.shownSerial = 0;
     state.pendingJump = null;
     startRowsAgain(root);
     if (!switchedOff()) sessionChanged(root); // an unticked panel asks the server nothing
+}
+
+// True when the socket's view is another instance than the rows show (a live_redirect).
+function remounted(fragment) {
+    const shown = state.viewInstance;
+    state.viewInstance = fragment.dataset.viewInstance || null;
+    return Boolean(shown && state.viewInstance && shown !== state.viewInstance);
 }
 
 function parseFragment(html) {
@@ -448,7 +457,14 @@ async function refresh() {
         }
         if (state.pollFailed) report("main", null);
         const fragment = parseFragment(body);
-        if (fragment && state.sessionId === lv.sessionId) applyFragment(root, fragment);
+        if (fragment && state.sessionId === lv.sessionId) {
+            if (remounted(fragment)) {
+                resetTimeline(root, lv.sessionId); // a live_redirect: the same socket, a new view
+                state.again = true;
+            } else {
+                applyFragment(root, fragment);
+            }
+        }
     } catch (error) {
         pollFailed(SERVER_DOWN);
     } finally {
