@@ -507,7 +507,8 @@ def _frame_counted(original: Any) -> Any:
         turn = turns.current()
         if turn is not None:
             if text_data is not None and text_data.startswith(_PATCH_FRAMES):
-                turn.add_patch(len(text_data.encode("utf-8")))
+                ascii_only = text_data.isascii()
+                turn.add_patch(len(text_data) if ascii_only else len(text_data.encode("utf-8")))
             elif bytes_data is not None:
                 turn.add_patch(len(bytes_data))
         return await original(self, text_data=text_data, bytes_data=bytes_data)

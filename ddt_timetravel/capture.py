@@ -248,17 +248,28 @@ def wanted() -> bool:
     return bool(settings.DEBUG) and get_setting("TOOLBAR_CAPTURE") is True
 
 
+#: Sockets the toolbar refused to show itself to. A socket's address, user and
+#: cookies are fixed while it is open, so ``SHOW_TOOLBAR_CALLBACK`` is asked on its
+#: first event only: a refused browser's later events cost nothing here.
+_refused: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 async def begin(consumer: Any, view: Any) -> Capture | None:
     """Start capturing one event turn, or None when the toolbar would not show for it."""
     from debug_toolbar.middleware import show_toolbar_func_or_path
 
+    if consumer in _refused:
+        return None
     try:
         request = synthetic_request(consumer, view)
         show = show_toolbar_func_or_path()
         if iscoroutinefunction(show) and not await show(request):
+            _refused.add(consumer)
             return None
         capture = await sync_to_async(_start)(request)
-        if capture is not None:
+        if capture is None:
+            _refused.add(consumer)
+        else:
             _instrument(capture)
         return capture
     except Exception:

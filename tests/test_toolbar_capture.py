@@ -201,6 +201,22 @@ async def test_no_capture_for_a_browser_the_toolbar_does_not_show_itself_to(open
     assert list(get_store().request_ids()) == before
 
 
+async def test_the_toolbar_is_asked_once_per_socket_whether_it_shows(open_live_socket):
+    # A refused socket's later events skip the capture entirely, even when the
+    # toolbar's rule would now let its address in: the rule is read on the first event.
+    outsider = await open_live_socket(client="203.0.113.9")
+    await outsider.mount(QUERIES, "/")
+    await outsider.event("increment")
+    with override_settings(INTERNAL_IPS=["203.0.113.9"]):
+        await outsider.event("increment")
+        newcomer = await open_live_socket(client="203.0.113.9")
+        await newcomer.mount(QUERIES, "/")
+        await newcomer.event("increment")
+
+    assert toolbar_id(outsider, 2) is None
+    assert await captured(newcomer, 1)
+
+
 async def test_the_rows_detail_offers_open_in_toolbar_only_to_its_browser(open_live_socket):
     owner = await open_live_socket()
     other = await open_live_socket()
