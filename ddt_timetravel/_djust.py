@@ -30,7 +30,7 @@ Frames without the identity pass through unchanged.
 :func:`install_turn_hooks` wraps a few methods of djust's consumer, its
 WebSocket transport and its template mixin. Each does one context-variable
 read and calls the original when no turn is measured. The same turn boundaries
-carry the toolbar capture of events and replays (:mod:`.capture`).
+carry the toolbar capture of events, replays and restores (:mod:`.capture`).
 
 Each access has a test in ``tests/test_djust_internals.py`` that fails loudly
 when a djust upgrade changes it.
@@ -140,6 +140,8 @@ class Applying:
     component_id: str | None
     newest_seq: int
     event_name: str
+    #: The event itself, as the buffer holds it.
+    snapshot: Any = None
 
 
 _applying: contextvars.ContextVar[Applying | None] = contextvars.ContextVar(
@@ -234,7 +236,18 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
         component_id=component_id if isinstance(component_id, str) else None,
         newest_seq=window.last_seq,
         event_name=snapshot.event_name,
+        snapshot=snapshot,
     )
+
+
+def _name_capture(applying: Applying) -> None:
+    """Name a captured restore or replay turn after its event, for the toolbar's History."""
+    event = f"{applying.event_name} #{applying.seq}"
+    if applying.kind is REPLAY:
+        capture.name(f"replay {event}", applying.snapshot)
+    elif applying.which in ("before", "after"):  # djust refuses any other side
+        before = applying.which == "before"
+        capture.name(f"restore {applying.which} {event}", applying.snapshot, before=before)
 
 
 def acknowledged(applying: Applying, buffer: Any) -> dict[str, Any]:
@@ -283,6 +296,7 @@ def _guarded(kind: Kind, original: Handler) -> Handler:
             await original(self, data)
             return
         token = _applying.set(applying)
+        _name_capture(applying)
         try:
             await original(self, data)
         finally:
@@ -409,8 +423,9 @@ def _keep_restore(turn: turns.Turn, view: Any, before: Any) -> Any:
 def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
     """Wrap a consumer handler of one client frame so its turn is measured.
 
-    An event or replay turn is also captured for the toolbar's own panels
-    (:mod:`.capture`) when that is on and the toolbar would show for the browser.
+    Every turn is also captured for the toolbar's own panels (:mod:`.capture`)
+    when that is on and the toolbar would show for the browser; a restore or
+    replay turn is kept when the socket guard names it (:func:`_name_capture`).
     """
 
     def make(original: Any) -> Any:
@@ -422,7 +437,7 @@ def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
                 return await original(self, data)
             before = _newest(view) if kind == "replay" else None
             taken = None
-            if kind != "restore" and capture.wanted():
+            if capture.wanted():
                 taken = await capture.begin(self, view)
             token = capture.activate(taken) if taken is not None else None
             recorded = None

@@ -17,6 +17,17 @@ turn only. djust renders its own templates in Rust, which sends no
 ``template_rendered`` signal: the view's template is added to the Templates
 panel with the masked state it was rendered from.
 
+What every turn of one mounted view shares is worked out on its first captured
+turn, in the ``sync_to_async`` thread (:class:`_Socket`): the toolbar's
+``SHOW_TOOLBAR_CALLBACK`` answer, the synthetic request, the masker, the view's
+template, and that thread's database connections made ready for routing. Later
+turns of that view build their toolbar in the event loop, with no thread hop,
+when the store is the toolbar's default ``MemoryStore``. Every panel's stats are
+written to the store once, masked, when the turn ends (:mod:`.capture_store`).
+
+Restores and replays are captured too, named for the History panel after the
+event they restore or replay (:func:`name`).
+
 Panels that need a real HTTP request or response (Headers, Request, Redirects,
 Profiling) are left out for events, and so is this package's own panel; so are
 Settings and Versions, which are the same for every event as for the page.
@@ -25,6 +36,7 @@ Settings and Versions, which are the same for every event as for the page.
 from __future__ import annotations
 
 import contextvars
+import copy
 import functools
 import logging
 import threading
@@ -37,7 +49,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
+from . import capture_store
 from .conf import get_setting
+from .masking import Masker
 
 #: Panels that describe an HTTP request or response, or need a sync request: not for events.
 HTTP_ONLY_PANELS = frozenset(
@@ -63,9 +77,16 @@ class Capture:
     sql: Any
     templates: Any
     routed: bool
+    socket: _Socket
     #: False once the turn is over: background tasks started in the turn copy
     #: the context variable, and what they do later is not this event's.
     open: bool = True
+    #: A restore's or replay's name in History (an event turn is named by its event).
+    label: str | None = None
+    #: The event a restore or replay names: its secrets are masked, its state shown.
+    subject: Any = None
+    #: A restore to the state before ``subject`` (otherwise the state after it is shown).
+    before: bool = False
 
     @property
     def request_id(self) -> str:
@@ -114,17 +135,28 @@ _routing_lock = threading.Lock()
 _routing: dict[str, Any] = {"turns": 0, "connections": weakref.WeakSet()}
 
 
-def _route_sql() -> None:
-    """On the thread djust runs handlers and renders on: queries go through the router."""
+def _wrap_connections() -> None:
+    """On the thread djust runs handlers and renders on: its connections can be routed."""
     from debug_toolbar.panels.sql.tracking import wrap_cursor
     from django.db import connections
 
     with _routing_lock:
-        _routing["turns"] += 1
         for connection in connections.all():
             wrap_cursor(connection)
-            connection._djdt_logger = SQL_ROUTER
             _routing["connections"].add(connection)
+            if _routing["turns"] > 0:
+                connection._djdt_logger = SQL_ROUTER
+
+
+def _route_sql() -> None:
+    """A captured turn starts: queries on the connections made ready go through the router.
+
+    Plain attribute writes, from any thread, like :func:`_unroute_sql`.
+    """
+    with _routing_lock:
+        _routing["turns"] += 1
+        for connection in list(_routing["connections"]):
+            connection._djdt_logger = SQL_ROUTER
 
 
 def _unroute_sql() -> None:
@@ -161,6 +193,7 @@ def install() -> None:
 
 @functools.cache
 def _event_toolbar_class() -> type:
+    from debug_toolbar.store import get_store
     from debug_toolbar.toolbar import DebugToolbar
 
     class EventToolbar(DebugToolbar):
@@ -181,6 +214,12 @@ def _event_toolbar_class() -> type:
                 ]
                 cls._filtered_from = every
             return cls._panel_classes
+
+        def init_store(self) -> None:
+            # Panel saves are held for one masked write at the end of the turn.
+            if self.store is None:
+                self.store = capture_store.HeldStore(get_store())
+            super().init_store()
 
     return EventToolbar
 
@@ -218,20 +257,68 @@ def synthetic_request(consumer: Any, view: Any) -> HttpRequest:
     return request
 
 
-def _start(request: HttpRequest) -> Capture | None:
-    """Sync part of the start: the toolbar's callback, its store, the SQL routing."""
+@dataclass
+class _Socket:
+    """What every captured turn of one mounted view shares, worked out on its first turn.
+
+    A socket's address, user and cookies are fixed while it is open, so
+    ``SHOW_TOOLBAR_CALLBACK`` is asked once: a refused browser's later turns cost
+    one dictionary look-up here.
+    """
+
+    #: ``SHOW_TOOLBAR_CALLBACK``'s answer for the socket's browser.
+    shown: bool
+    request: HttpRequest
+    masker: Masker
+    #: The view's template, found once (djust renders it in Rust, unseen by the toolbar).
+    template: Any
+
+    def turn_request(self) -> HttpRequest:
+        """A request of the turn's own: the panels may write to it."""
+        request = copy.copy(self.request)
+        request.META = dict(self.request.META)
+        return request
+
+
+_sockets: weakref.WeakKeyDictionary[Any, _Socket] = weakref.WeakKeyDictionary()
+
+
+def _find_template(view: Any) -> Any:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    name = getattr(view, "template_name", None)
+    if not isinstance(name, str):
+        return None
+    try:
+        template = get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return getattr(template, "template", template)
+
+
+def _first_turn(request: HttpRequest, view: Any, shown: bool | None) -> _Socket:
+    """Sync part of a view's first captured turn: the toolbar's callback, its connections."""
     from debug_toolbar.middleware import show_toolbar_func_or_path
 
-    show = show_toolbar_func_or_path()
-    if not iscoroutinefunction(show) and not show(request):
-        return None
+    if shown is None:
+        shown = bool(show_toolbar_func_or_path()(request))
+    if shown:
+        _wrap_connections()
+    template = _find_template(view) if shown else None
+    return _Socket(shown, request, Masker.for_view(view), template)
+
+
+def _build(socket: _Socket) -> Capture:
+    """A toolbar for one turn (in a worker thread when the store is not in memory)."""
+    request = socket.turn_request()
     toolbar = _event_toolbar_class()(request, _stand_in)
     panels = toolbar.enabled_panels
     by_id = {panel.panel_id: panel for panel in panels}
     sql, templates = by_id.get("SQLPanel"), by_id.get("TemplatesPanel")
     if sql is not None:
         _route_sql()
-    return Capture(toolbar, request, panels, sql, templates, routed=sql is not None)
+    return Capture(toolbar, request, panels, sql, templates, sql is not None, socket)
 
 
 def _instrument(capture: Capture) -> None:
@@ -248,29 +335,36 @@ def wanted() -> bool:
     return bool(settings.DEBUG) and get_setting("TOOLBAR_CAPTURE") is True
 
 
-#: Sockets the toolbar refused to show itself to. A socket's address, user and
-#: cookies are fixed while it is open, so ``SHOW_TOOLBAR_CALLBACK`` is asked on its
-#: first event only: a refused browser's later events cost nothing here.
-_refused: weakref.WeakSet[Any] = weakref.WeakSet()
+def _store_in_memory() -> bool:
+    """The toolbar's own MemoryStore: writing it needs no database, so no worker thread."""
+    from debug_toolbar.store import MemoryStore, get_store
+
+    return get_store() is MemoryStore
+
+
+async def _socket(consumer: Any, view: Any) -> _Socket:
+    socket = _sockets.get(view)
+    if socket is None:
+        from debug_toolbar.middleware import show_toolbar_func_or_path
+
+        request = synthetic_request(consumer, view)
+        show = show_toolbar_func_or_path()
+        shown = bool(await show(request)) if iscoroutinefunction(show) else None
+        socket = _sockets[view] = await sync_to_async(_first_turn)(request, view, shown)
+    return socket
 
 
 async def begin(consumer: Any, view: Any) -> Capture | None:
-    """Start capturing one event turn, or None when the toolbar would not show for it."""
-    from debug_toolbar.middleware import show_toolbar_func_or_path
-
-    if consumer in _refused:
-        return None
+    """Start capturing one turn, or None when the toolbar would not show for it."""
     try:
-        request = synthetic_request(consumer, view)
-        show = show_toolbar_func_or_path()
-        if iscoroutinefunction(show) and not await show(request):
-            _refused.add(consumer)
+        socket = await _socket(consumer, view)
+        if not socket.shown:
             return None
-        capture = await sync_to_async(_start)(request)
-        if capture is None:
-            _refused.add(consumer)
+        if _store_in_memory():
+            capture = _build(socket)
         else:
-            _instrument(capture)
+            capture = await sync_to_async(_build)(socket)
+        _instrument(capture)
         return capture
     except Exception:
         # The event matters more than its capture: it goes on uncaptured.
@@ -283,20 +377,20 @@ def activate(capture: Capture) -> contextvars.Token[Capture | None]:
     return _current.set(capture)
 
 
-def _view_template(capture: Capture, view: Any, state: dict[str, Any]) -> None:
-    """Add the view's template (rendered by djust's Rust engine) with its masked state."""
-    from django.template import Context, TemplateDoesNotExist
-    from django.template.loader import get_template
+def name(label: str, subject: Any, before: bool = False) -> None:
+    """Name the running restore or replay turn after the event it acts on."""
+    capture = current()
+    if capture is not None:
+        capture.label, capture.subject, capture.before = label, subject, before
 
-    name = getattr(view, "template_name", None)
-    if capture.templates is None or not isinstance(name, str):
-        return
-    try:
-        template = get_template(name)
-    except TemplateDoesNotExist:
-        return
-    template = getattr(template, "template", template)
-    capture.templates._store_template_info(None, template=template, context=Context(state))
+
+def _view_template(capture: Capture, state: dict[str, Any]) -> None:
+    """Add the view's template (rendered by djust's Rust engine) with its masked state."""
+    from django.template import Context
+
+    template = capture.socket.template
+    if capture.templates is not None and template is not None:
+        capture.templates._store_template_info(None, template=template, context=Context(state))
 
 
 def _stop(capture: Capture) -> None:
@@ -308,42 +402,47 @@ def _stop(capture: Capture) -> None:
         _unroute_sql()
 
 
-def _in_memory(toolbar: Any) -> bool:
-    """The toolbar's own MemoryStore: saving needs no database, so no worker thread."""
-    from debug_toolbar.store import MemoryStore
+def _label(capture: Capture, snapshot: Any, seq: int | None) -> str:
+    """How History names the turn: "WS increment #12", "WS replay increment #3 → #12"."""
+    number = f" #{seq}" if seq is not None else ""
+    if capture.label is None:
+        return f"{METHOD} {snapshot.event_name}{number}"
+    recorded = f" →{number}" if snapshot is not None and number else ""
+    return f"{METHOD} {capture.label}{recorded}"
 
-    return toolbar.store is MemoryStore
 
-
-def _finish(capture: Capture, view: Any, snapshot: Any, seq: int | None) -> None:
-    """Generate and store the stats, as the toolbar's middleware does after a response."""
+def _finish(capture: Capture, snapshot: Any, seq: int | None) -> None:
+    """Generate the stats, as the toolbar's middleware does after a response, and store them."""
     toolbar = capture.toolbar
-    if snapshot is None:
-        toolbar.store.delete(toolbar.request_id)
+    store = toolbar.store.store
+    subject = snapshot if snapshot is not None else capture.subject
+    if subject is None:
+        store.delete(toolbar.request_id)
         return
-    from .masking import Masker
-
-    shown = Masker.for_view(view).event(snapshot)
-    _view_template(capture, view, dict(shown.state_after or {}))
+    masker = capture.socket.masker
+    shown = masker.event(subject)
+    state = shown.state_before if capture.before else shown.state_after
+    _view_template(capture, dict(state or {}))
     response = _stand_in(capture.request)
     for panel in reversed(capture.panels):
         panel.generate_stats(capture.request, response)
         panel.generate_server_timing(capture.request, response)
     history = toolbar._panels.get("HistoryPanel")
     if history is not None and history in capture.panels:
-        number = f" #{seq}" if seq is not None else ""
+        params = shown.params if snapshot is not None else None
         history.record_stats(
             {
-                "request_method": f"{METHOD} {snapshot.event_name}{number}",
-                "data": shown.params if isinstance(shown.params, dict) else None,
+                "request_method": _label(capture, snapshot, seq),
+                "data": params if isinstance(params, dict) else None,
             }
         )
+    capture_store.write(toolbar, store, masker, subject)
 
 
 async def end(
     capture: Capture, token: contextvars.Token[Capture | None], view: Any, snapshot: Any
 ) -> None:
-    """The turn ended: store what its panels saw (nothing when it recorded no event)."""
+    """The turn ended: store what its panels saw (nothing when it recorded or named no event)."""
     from . import history
 
     capture.open = False
@@ -354,9 +453,9 @@ async def end(
         _stop(capture)
         if snapshot is not None and buffer is not None:
             seq = history.newest_seq(view, buffer)
-        if _in_memory(capture.toolbar):
-            _finish(capture, view, snapshot, seq)
+        if _store_in_memory():
+            _finish(capture, snapshot, seq)
         else:
-            await sync_to_async(_finish)(capture, view, snapshot, seq)
+            await sync_to_async(_finish)(capture, snapshot, seq)
     except Exception:
         logger.warning("The toolbar capture of an event could not be stored.", exc_info=True)

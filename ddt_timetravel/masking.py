@@ -651,6 +651,15 @@ class Masker:
             for snapshot in snapshots
         ]
 
+    def beside_event(self, value: Any, snapshot: EventSnapshot | None) -> Any:
+        """A copy of ``value`` (what a toolbar panel recorded in the event's turn) with
+        the event's secrets hidden in it, and its own by name, context and shape."""
+        values = [value]
+        if snapshot is not None:
+            values += [snapshot.params, snapshot.state_before, snapshot.state_after]
+            values.append(snapshot.error)
+        return self._masked(value, self._collect(values))
+
     # -- the two walks ----------------------------------------------------------------
 
     def _collect(self, roots: Iterable[Any]) -> _Known:

@@ -243,15 +243,24 @@ def _create_django_session(data: dict[str, Any] | None = None) -> str:
     return store.session_key
 
 
+#: A developer's own browser: in INTERNAL_IPS, so the toolbar shows for it and each
+#: turn on its socket is also captured for the toolbar's own panels, as in real use.
+#: Every socket has it unless a test says otherwise; tests of the capture name it.
+TOOLBAR_CLIENT = "127.0.0.1"
+#: A browser the toolbar does not show for: nothing of its turns is captured.
+OUTSIDE_CLIENT = "203.0.113.9"
+
+
 @pytest.fixture
 async def open_live_socket(
     transactional_db: None,
 ) -> AsyncIterator[Callable[..., Awaitable[LiveSocket]]]:
-    """Factory: ``await open_live_socket(session_key=None, origin=..., connect=True)``.
+    """Factory: ``await open_live_socket(session_key=None, origin=..., connect=True, client=...)``.
 
     Each call opens another socket (another "tab"); with ``session_key=None`` a new
-    Django session (another "browser") is created in the database. All sockets are
-    closed at teardown.
+    Django session (another "browser") is created in the database. ``client`` is the
+    browser's address (:data:`TOOLBAR_CLIENT` unless given). All sockets are closed
+    at teardown.
     """
     from asgiref.sync import sync_to_async
     from channels.testing import WebsocketCommunicator
@@ -264,7 +273,7 @@ async def open_live_socket(
         session_key: str | None = None,
         origin: str = "http://127.0.0.1",
         connect: bool = True,
-        client: str = "127.0.0.1",
+        client: str = TOOLBAR_CLIENT,
     ) -> LiveSocket:
         if session_key is None:
             session_key = await sync_to_async(_create_django_session)()

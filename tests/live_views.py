@@ -265,3 +265,26 @@ class TokenLengthView(LiveView):
     @event_handler()
     def measure(self, **kwargs):
         self.token_length = len(self.api_token)
+
+
+class SecretTurnView(LiveView):
+    """A sign-in form whose turn carries the typed password wherever a toolbar panel looks:
+    a SQL param, a cache key and value, a Django template's context, the view's state."""
+
+    template = '<div dj-root dj-view="tests.live_views.SecretTurnView">{{ attempts }}</div>'
+    time_travel_enabled = True
+    login_required = False
+
+    def mount(self, request, **kwargs):
+        self.attempts = 0
+        self.echo = ""
+
+    @event_handler()
+    def validate_field(self, field: str = "", value: str = "", **kwargs):
+        from django.contrib.auth.models import User
+        from django.core.cache import cache
+        from django.template import Context, Template
+
+        self.attempts += User.objects.filter(username=value).count() + 1
+        cache.set(f"attempt:{value}", value)
+        self.echo = Template("You typed {{ typed }}").render(Context({"typed": value}))

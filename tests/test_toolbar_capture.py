@@ -1,9 +1,13 @@
 """Each event's turn in the toolbar's own panels: the real toolbar, over the real socket.
 
 The SQL panel of an event lists exactly that event's queries (handler and
-render) and EXPLAIN runs on one of them; History lists the event; Templates
-shows the view's template; capture off stores nothing; a browser the toolbar
-does not show itself to gets no capture.
+render) and EXPLAIN runs on one of them; History lists the event, and names
+replays and restores apart; Templates shows the view's template; a typed secret
+is in no stored panel and no rendered one; capture off stores nothing; a browser
+the toolbar does not show itself to gets no capture.
+
+Every socket here says whose it is: :data:`TOOLBAR_CLIENT` (the toolbar shows
+for it, so its turns are captured) or :data:`OUTSIDE_CLIENT`.
 """
 
 from __future__ import annotations
@@ -21,12 +25,19 @@ from django.urls import reverse
 
 from ddt_timetravel import turns
 from ddt_timetravel.history import time_travel_buffer
+from tests.conftest import OUTSIDE_CLIENT, TOOLBAR_CLIENT
 from tests.panel_client import client_for, panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 QUERIES = "tests.live_views.HandlerAndRenderQueryView"
 BOOKS = "demo_app.books.BooksView"
+
+
+@pytest.fixture
+async def live_socket(open_live_socket):
+    """A socket of a browser the toolbar shows for: each of its turns is captured."""
+    return await open_live_socket(client=TOOLBAR_CLIENT)
 
 
 def toolbar_id(live, seq):
@@ -40,11 +51,16 @@ async def captured(live, seq):
     """Event ``seq``'s request id once its panels are stored (just after its patch)."""
     request_id = toolbar_id(live, seq)
     assert request_id is not None, f"event #{seq} was not captured"
+    return await stored(request_id)
+
+
+async def stored(request_id):
+    """``request_id`` once its panels are stored."""
     for _ in range(200):
         if get_store().panel(request_id, "HistoryPanel"):
             return request_id
         await asyncio.sleep(0.01)
-    raise AssertionError(f"event #{seq}'s capture was never stored")
+    raise AssertionError(f"capture {request_id} was never stored")
 
 
 def panel_stats(request_id, panel_id):
@@ -72,7 +88,8 @@ async def test_the_sql_panel_of_an_event_lists_exactly_its_handler_and_render_qu
 async def test_concurrent_events_of_two_browsers_each_get_only_their_own_queries(
     open_live_socket,
 ):
-    first, second = await open_live_socket(), await open_live_socket()
+    first = await open_live_socket(client=TOOLBAR_CLIENT)
+    second = await open_live_socket(client=TOOLBAR_CLIENT)
     await first.mount(QUERIES, "/")
     await second.mount(BOOKS, "/books/")
     for _ in range(3):
@@ -139,7 +156,7 @@ async def test_the_templates_panel_shows_the_events_template(live_socket):
     assert "&#x27;page&#x27;: 2" in content or "'page': 2" in content
 
 
-async def test_a_replay_is_captured_as_an_event_of_its_own(live_socket):
+async def test_a_replay_is_captured_and_named_as_a_replay(live_socket):
     await live_socket.mount(QUERIES, "/")
     await live_socket.event("increment")
     first = await captured(live_socket, 1)
@@ -148,8 +165,44 @@ async def test_a_replay_is_captured_as_an_event_of_its_own(live_socket):
 
     replay = await captured(live_socket, 2)
     assert replay != first
-    assert panel_stats(replay, "HistoryPanel")["request_method"] == "WS increment #2"
+    label = panel_stats(replay, "HistoryPanel")["request_method"]
+    assert label == "WS replay increment #1 → #2"
     assert len(panel_stats(replay, "SQLPanel")["queries"]) == 2
+
+
+async def test_a_restore_is_captured_and_named_as_a_restore(live_socket):
+    await live_socket.mount(QUERIES, "/")
+    await live_socket.event("increment")
+    await live_socket.event("increment")
+    events = [await captured(live_socket, seq) for seq in (1, 2)]
+    before = list(get_store().request_ids())
+    await live_socket.send({"type": "time_travel_jump", "index": 0, "which": "before"})
+    await live_socket.receive_until("time_travel_state")
+
+    restore = await stored(turns.last_restore(live_socket.view).toolbar_id)
+    assert restore not in events and restore not in before
+    history = panel_stats(restore, "HistoryPanel")
+    assert history["request_method"] == "WS restore before increment #1"
+    assert history["request_url"] == "/"
+    # The re-render of the restored state walks the template's queryset: one query.
+    assert [q["raw_sql"] for q in panel_stats(restore, "SQLPanel")["queries"]] == [
+        q.sql for q in turns.last_restore(live_socket.view).queries
+    ]
+
+
+async def test_a_refused_restore_stores_nothing(live_socket):
+    await live_socket.mount(QUERIES, "/")
+    await live_socket.event("increment")
+    await captured(live_socket, 1)
+    before = list(get_store().request_ids())
+    stale = {"seq": 1, "ts": 0.5, "event": "increment", "ref": None}
+    await live_socket.send(
+        {"type": "time_travel_jump", "index": 0, "which": "before", "ddt_event": stale}
+    )
+    await live_socket.receive_until("error")
+    await asyncio.sleep(0.05)
+
+    assert list(get_store().request_ids()) == before
 
 
 async def test_the_cache_panel_of_an_event_lists_its_cache_calls(live_socket):
@@ -192,7 +245,7 @@ async def test_a_store_that_fails_leaves_the_event_alone(live_socket, caplog):
 
 
 async def test_no_capture_for_a_browser_the_toolbar_does_not_show_itself_to(open_live_socket):
-    outsider = await open_live_socket(client="203.0.113.9")
+    outsider = await open_live_socket(client=OUTSIDE_CLIENT)
     before = list(get_store().request_ids())
     await outsider.mount(QUERIES, "/")
     await outsider.event("increment")
@@ -204,12 +257,12 @@ async def test_no_capture_for_a_browser_the_toolbar_does_not_show_itself_to(open
 async def test_the_toolbar_is_asked_once_per_socket_whether_it_shows(open_live_socket):
     # A refused socket's later events skip the capture entirely, even when the
     # toolbar's rule would now let its address in: the rule is read on the first event.
-    outsider = await open_live_socket(client="203.0.113.9")
+    outsider = await open_live_socket(client=OUTSIDE_CLIENT)
     await outsider.mount(QUERIES, "/")
     await outsider.event("increment")
-    with override_settings(INTERNAL_IPS=["203.0.113.9"]):
+    with override_settings(INTERNAL_IPS=[OUTSIDE_CLIENT]):
         await outsider.event("increment")
-        newcomer = await open_live_socket(client="203.0.113.9")
+        newcomer = await open_live_socket(client=OUTSIDE_CLIENT)
         await newcomer.mount(QUERIES, "/")
         await newcomer.event("increment")
 
@@ -218,8 +271,8 @@ async def test_the_toolbar_is_asked_once_per_socket_whether_it_shows(open_live_s
 
 
 async def test_the_rows_detail_offers_open_in_toolbar_only_to_its_browser(open_live_socket):
-    owner = await open_live_socket()
-    other = await open_live_socket()
+    owner = await open_live_socket(client=TOOLBAR_CLIENT)
+    other = await open_live_socket(client=TOOLBAR_CLIENT)
     await owner.mount(BOOKS, "/books/")
     await owner.event("next_page")
     request_id = await captured(owner, 1)
@@ -242,7 +295,7 @@ async def test_a_browser_the_toolbar_does_not_show_itself_to_cannot_switch_to_an
     request_id = await captured(live_socket, 1)
 
     # Same cookie, but an address SHOW_TOOLBAR_CALLBACK refuses: the toolbar's endpoints 404.
-    with override_settings(INTERNAL_IPS=["203.0.113.9"]):
+    with override_settings(INTERNAL_IPS=[OUTSIDE_CLIENT]):
         for name, params in (
             ("djdt:history_sidebar", {"request_id": request_id, "exclude_history": "True"}),
             ("djdt:render_panel", {"request_id": request_id, "panel_id": "SQLPanel"}),
