@@ -10,7 +10,6 @@ JSON-escaped, and its distinctive first part alone.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 
@@ -22,6 +21,7 @@ from ddt_timetravel import turns
 from ddt_timetravel.history import time_travel_buffer
 from ddt_timetravel.masking import MARK
 from tests.conftest import TOOLBAR_CLIENT
+from tests.test_toolbar_capture import stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,14 +35,6 @@ SPELLINGS = (SECRET, html.escape(SECRET), json.dumps(SECRET)[1:-1], "c0rrect")
 async def live_socket(open_live_socket):
     """A socket of a browser the toolbar shows for: each of its turns is captured."""
     return await open_live_socket(client=TOOLBAR_CLIENT)
-
-
-async def stored(request_id):
-    for _ in range(200):
-        if get_store().panel(request_id, "HistoryPanel"):
-            return request_id
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"capture {request_id} was never stored")
 
 
 async def typed_secret(live_socket):
