@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import json
 import logging
 import math
 import time
@@ -48,6 +49,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from djust.time_travel import restore_snapshot
 from djust.websocket import LiveViewConsumer
 
 from . import capture, history, shown, turns
@@ -57,6 +60,8 @@ logger = logging.getLogger(__name__)
 
 #: The frame key that carries the row's identity, and the ack's description.
 IDENTITY_KEY = "ddt_event"
+#: The jump frame key that names a state of an earlier session (:func:`restore_earlier`).
+EARLIER_KEY = "ddt_earlier"
 #: Marks a wrapped method and keeps djust's original.
 ORIGINAL_ATTR = "__ddt_timetravel_original__"
 ACK_BUILDER = "_build_time_travel_state"
@@ -284,6 +289,9 @@ Handler = Callable[[Any, dict[str, Any]], Awaitable[None]]
 def _guarded(kind: Kind, original: Handler) -> Handler:
     @functools.wraps(original)
     async def guarded(self: Any, data: dict[str, Any]) -> None:
+        if kind is JUMP and isinstance(data, dict) and EARLIER_KEY in data:
+            await restore_earlier(self, data)
+            return
         refusal = None
         try:
             applying = prepare(self, kind, data)
@@ -623,3 +631,107 @@ def install_earlier_sessions() -> None:
     """Keep a view's last timeline when its socket closes or a live_redirect replaces it."""
     _wrap(LiveViewConsumer, "disconnect", _kept_on_disconnect)
     _wrap(LiveViewConsumer, "handle_live_redirect_mount", _kept_on_redirect)
+
+
+# -- a state of an earlier session put into the current page (:mod:`.earlier`) -------
+
+
+@dataclass(frozen=True)
+class EarlierState:
+    """The state a ``ddt_earlier`` frame names: kept session, event and side."""
+
+    kept_id: str
+    seq: int
+    which: str
+
+    @classmethod
+    def parse(cls, raw: Any) -> EarlierState:
+        """The frame's ``ddt_earlier``; Refused when it is not what the panel sends."""
+        from . import earlier
+
+        if isinstance(raw, dict):
+            kept_id, seq, which = raw.get("id"), raw.get("seq"), raw.get("which", "after")
+            if (
+                isinstance(kept_id, str)
+                and earlier.valid_id(kept_id)
+                and _is_int(seq)
+                and 1 <= seq <= MAX_SEQ
+                and which in ("before", "after")
+            ):
+                return cls(kept_id, seq, which)
+        raise Refused(
+            f"{EARLIER_KEY} must be an object with an earlier session's id, an event's seq "
+            "and which ('before' or 'after'); nothing was restored."
+        )
+
+
+def _earlier_snapshot(consumer: Any, wanted: EarlierState) -> tuple[Any, Any, Any]:
+    """The view, the kept session and the recorded snapshot a restore puts back; Refused
+    with the reason when it may not (DEBUG off, another browser, another class)."""
+    from . import earlier
+
+    if not _debug():
+        raise Refused("time_travel requires DEBUG=True")
+    view = getattr(consumer, "view_instance", None)
+    if view is None:
+        raise Refused("The page's view is gone: reload the page; nothing was restored.")
+    kept = earlier.find_for_view(view, wanted.kept_id)
+    if kept is None:
+        raise Refused(
+            "That earlier session is no longer kept for this browser; nothing was restored."
+        )
+    refusal = earlier.restore_refusal(kept, view)
+    if refusal is not None:
+        raise Refused(f"{refusal} Nothing was restored.")
+    entry = next((e for e in kept.recorded_entries() if e.seq == wanted.seq), None)
+    if entry is None:
+        raise Refused(f"The earlier session holds no event #{wanted.seq}; nothing was restored.")
+    return view, kept, entry.snapshot
+
+
+async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
+    """Put a state of an earlier session into the consumer's view, as djust's jump does.
+
+    djust's jump names a position in the view's own buffer, which cannot name an
+    earlier session's state. So this runs the steps of djust's
+    ``handle_time_travel_jump`` itself, on the recorded (unmasked) snapshot:
+    ``restore_snapshot``, ``render_with_diff``, ``_send_update`` with a version
+    from ``_next_version_armed``, then the ``time_travel_state`` ack (the view's
+    own buffer is untouched), carrying ``ddt_earlier`` so the panel knows.
+    """
+    try:
+        wanted = EarlierState.parse(data.get(EARLIER_KEY))
+        view, kept, snapshot = _earlier_snapshot(consumer, wanted)
+    except Refused as exc:
+        refusal = exc.message
+    else:
+        refusal = None
+    if refusal is not None:  # sent outside the except block: no traceback attached
+        await consumer.send_error(refusal, event=JUMP.frame_type)
+        return
+    if not await sync_to_async(restore_snapshot)(view, snapshot, wanted.which):
+        await consumer.send_error("djust could not restore that state.", event=JUMP.frame_type)
+        return
+    try:
+        html, patches, _ = await sync_to_async(view.render_with_diff)()
+        patch_list = None if patches is None else (json.loads(patches) if patches else [])
+        await consumer._send_update(
+            patches=patch_list,
+            html=html,
+            version=consumer._next_version_armed(html),
+            event_name="__time_travel_jump__",
+        )
+    except Exception as exc:  # noqa: BLE001 - dev-only, reported like djust's jump
+        logger.exception("ddt_timetravel: re-render after an earlier state failed")
+        await consumer.send_error(f"The re-render failed: {exc}", event=JUMP.frame_type)
+        return
+    buffer = history.time_travel_buffer(view)
+    try:
+        newest_seq = history.current_window(view, buffer).last_seq
+    except history.BufferBusy:
+        newest_seq = history.MAX_SEQ  # never settled: the page counts as live
+    restored = shown.Shown(wanted.seq, wanted.which, None, newest_seq, earlier=kept.label)
+    serial = shown.record_restore(view, restored)
+    frame = consumer._build_time_travel_state(view, buffer, max(len(buffer) - 1, 0), "after")
+    frame[EARLIER_KEY] = {"id": kept.id, "seq": wanted.seq, "which": wanted.which, "serial": serial}
+    await consumer.send_json(frame)

@@ -36,7 +36,7 @@ from djust.time_travel import EventSnapshot
 
 from . import history
 from .export import timeline_document
-from .live import dotted_path, is_owner, owner_of
+from .live import dotted_path, is_owner, owner_of, same_browser
 from .masking import Masker
 
 MAX_TAB_LENGTH = 64
@@ -219,6 +219,25 @@ def sessions_for_owner(session_key: str) -> list[Kept]:
 def find(request: HttpRequest, kept_id: str) -> Kept | None:
     """One kept session of this browser by its id."""
     return next((k for k in STORE.of(request) if k.id == kept_id), None)
+
+
+def find_for_view(view: Any, kept_id: str) -> Kept | None:
+    """One kept session of the browser that mounted ``view`` (a restore's ownership check)."""
+    with STORE.lock:
+        owned = [s for owner, s in STORE.by_owner.items() if same_browser(owner_of(view), owner)]
+        return next((s[kept_id] for s in owned if kept_id in s), None)
+
+
+def restore_refusal(kept: Kept, view: Any) -> str | None:
+    """Why a state of ``kept`` cannot go into ``view``, in words; None when it can."""
+    if history.time_travel_buffer(view) is None:
+        return f"Time travel is off for {dotted_path(view)}."
+    if dotted_path(view) != kept.view_path:
+        return (
+            f"This earlier session is of {kept.view_path}; the page shows "
+            f"{dotted_path(view)}: a state goes back only into a view of its own class."
+        )
+    return None
 
 
 def view_went_away(view: Any, cause: str) -> None:

@@ -61,12 +61,18 @@ def may_see(request: HttpRequest, view: Any) -> bool:
 
 def is_owner(request: HttpRequest, owner: tuple[Any, str | None]) -> bool:
     """True when ``request`` comes from ``owner``, a ``(user pk, session key)`` of a mount."""
+    session = getattr(request, "session", None)
+    asking = (_user_pk(getattr(request, "user", None)), getattr(session, "session_key", None))
+    return same_browser(asking, owner)
+
+
+def same_browser(asking: tuple[Any, str | None], owner: tuple[Any, str | None]) -> bool:
+    """True when ``asking`` is ``owner``: the same user if a user mounted, else the same
+    Django session (both ``(user pk, session key)``)."""
     owner_pk, owner_session_key = owner
     if owner_pk is not None:
-        return _user_pk(getattr(request, "user", None)) == owner_pk
-    session = getattr(request, "session", None)
-    session_key = getattr(session, "session_key", None)
-    return bool(owner_session_key) and session_key == owner_session_key
+        return asking[0] == owner_pk
+    return bool(owner_session_key) and asking[1] == owner_session_key
 
 
 def find_view(request: HttpRequest, session_id: str) -> Any:

@@ -31,6 +31,8 @@ class Shown:
     component_id: str | None
     #: The newest event when djust restored: a later one means live again.
     newest_seq: int
+    #: Set when the state came from an earlier session (its label): ``seq`` is that session's.
+    earlier: str | None = None
 
     @property
     def whole_view(self) -> bool:
@@ -95,7 +97,12 @@ def current(view: Any, newest_seq: int) -> tuple[Shown | None, int, bool]:
         shown = record.shown
         if shown is not None and (
             newest_seq > shown.newest_seq
-            or (shown.whole_view and shown.which == "after" and shown.seq == newest_seq)
+            or (
+                shown.whole_view
+                and shown.earlier is None
+                and shown.which == "after"
+                and shown.seq == newest_seq
+            )
         ):
             shown = None
         return shown, record.serial, True

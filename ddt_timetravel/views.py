@@ -293,6 +293,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
         for entry in reversed(page.entries)
     ]
     restored, serial, recorded = shown.current(target.view, window.last_seq)
+    if restored is not None and restored.earlier is not None:
+        context["earlier_shown"] = restored  # no row of this timeline is on the page
+        restored = None
     if recorded:  # djust's own record of the last restore wins over the browser's
         viewing = Viewing(restored.seq, restored.which, restored.component_id) if restored else None
     if viewing is not None and window.index_of(viewing.seq) is None:
@@ -616,8 +619,9 @@ def earlier_sessions(request: HttpRequest) -> HttpResponse:
     """This tab's earlier sessions; with ``id`` one of them, read-only, or as a download."""
     tab = earlier.valid_tab(request.GET.get("tab"))
     kept_id = request.GET.get("id") or ""
-    if request.GET.get("session"):
-        _target(request)  # a socket session named must be this browser's, as everywhere
+    # A socket session named must be this browser's, as everywhere: its view is the
+    # one a kept state would go into.
+    page_view = _target(request).view if request.GET.get("session") else None
     if not kept_id:
         sessions = earlier.sessions_for(request, tab)
         return render(request, "ddt_timetravel/earlier.html", {"sessions": sessions})
@@ -632,4 +636,10 @@ def earlier_sessions(request: HttpRequest) -> HttpResponse:
         _, entries = importing.load(kept.document, kept.view_path)
         source = pytest_export.pytest_module(kept.view_path, entries, Masker.for_view(None))
         return _download(source, f"test_{slug}_earlier.py", "text/x-python; charset=utf-8")
-    return _render_document(request, kept.document, None, None, {"earlier": kept})
+    refusal = (
+        earlier.restore_refusal(kept, page_view)
+        if page_view is not None
+        else "the page's socket has not connected."
+    )
+    extra = {"earlier": kept, "restore_refusal": refusal, "earlier_restore": refusal is None}
+    return _render_document(request, kept.document, None, None, extra)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_steps import click_increment, open_time_travel, wait_for_live_view
+from tests.browser_steps import click_increment, message, open_time_travel, row, wait_for_live_view
 
 pytestmark = pytest.mark.browser
 
@@ -83,3 +83,31 @@ def test_a_live_redirect_and_back_keeps_each_view_it_leaves(page, live_server_ur
     expect(result.locator("[data-djtt-check-progress]")).to_have_text(
         "All 2 checked events still produce the recorded state."
     )
+
+
+def test_a_state_of_an_earlier_session_goes_back_into_the_reloaded_page(page, live_server_url):
+    page.goto(f"{live_server_url}/counter/")
+    wait_for_live_view(page)
+    click_increment(page, 3)
+    page.reload()
+    wait_for_live_view(page)
+    expect(page.locator("#count")).to_have_text("0")
+
+    panel = open_time_travel(page)
+    panel.get_by_role("button", name="Earlier sessions (1)").click()
+    panel.get_by_role("button", name="before reload").click()
+    result = panel.locator("[data-djtt-import-result]")
+    expect(result.locator("[data-djtt-earlier-warning]")).to_contain_text(
+        "replaces the page's current state"
+    )
+    row(result, 2).get_by_role("button", name="Restore this state into the current page").click()
+
+    expect(page.locator("#count")).to_have_text("2")
+    expect(message(panel)).to_contain_text("the state after #2 of the earlier session")
+    expect(panel.locator("[data-djtt-header] [data-djtt-viewing]")).to_contain_text(
+        "Viewing #2 (after) of the earlier session before reload"
+    )
+    result.get_by_role("button", name="Back to the live session").click()
+    click_increment(page, 1)  # new events continue from the restored state: 2 → 3
+    expect(panel.locator("[data-tt-event=increment]")).to_have_count(1)
+    expect(panel.locator("[data-djtt-header] [data-djtt-viewing]")).to_have_text("Live")

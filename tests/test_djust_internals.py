@@ -166,3 +166,26 @@ def test_the_check_reads_state_components_and_push_events_as_djust_keeps_them():
     restore_snapshot(view, EventSnapshot("x", {}, None, 0.0, state_before=state))
     assert _djust.component(view, "counter").state.count == 3
     assert _djust.captured_state(view)["__components__"]["counter"]["count"] == 3
+
+
+# -- an earlier session's state into the current page (_djust.restore_earlier) ---------
+
+
+def test_restore_earlier_runs_the_same_steps_as_djusts_jump():
+    """``restore_earlier`` repeats djust's jump on a snapshot of its own: the same calls."""
+    source = inspect.getsource(original("handle_time_travel_jump"))
+    for step in (
+        "restore_snapshot)(self.view_instance, snapshot, which)",
+        "self.view_instance.render_with_diff)()",
+        "await self._send_update(",
+        "version=self._next_version_armed(html)",
+        'event_name="__time_travel_jump__"',
+        "fast_json_loads(patches) if patches else []",
+    ):
+        assert step in source, f"djust's jump no longer does {step}"
+    update = inspect.signature(LiveViewConsumer._send_update).parameters
+    assert {"patches", "html", "version", "event_name"} <= set(update)
+    assert list(inspect.signature(LiveViewConsumer._next_version_armed).parameters) == [
+        "self",
+        "html",
+    ]

@@ -46,6 +46,8 @@ function remember(count) {
 function listUrl(root, params) {
     const url = new URL(root.dataset.earlierUrl, window.location.href);
     url.searchParams.set("tab", tabId());
+    const session = panel.sessionId(); // the page's view: may a state go into it?
+    if (session) url.searchParams.set("session", session);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url;
 }
@@ -105,8 +107,33 @@ function onEarlierClick(event) {
         openEarlier(root, open.dataset.djttEarlier);
         return;
     }
+    const restore = event.target.closest("[data-djtt-earlier-restore]");
+    if (restore) {
+        restoreIntoPage(restore);
+        return;
+    }
     const link = event.target.closest("[data-djtt-earlier-export]");
     if (link) link.href = listUrl(root, { id: link.dataset.id, format: link.dataset.djttEarlierExport }).href;
+}
+
+// "Restore this state into the current page": djust's jump frame naming the kept
+// session's state; the server puts it back (from the states as recorded, unmasked).
+function restoreIntoPage(button) {
+    const row = button.closest("[data-tt-seq]");
+    const opened = button.closest("[data-djtt-imported]");
+    const title = opened && opened.querySelector("[data-djtt-earlier-open]");
+    if (!row || !title) return;
+    const seq = Number(row.dataset.ttSeq);
+    const which = button.dataset.djttEarlierRestore;
+    panel.sendEarlierState(
+        {
+            type: "time_travel_jump",
+            index: 0,
+            which,
+            ddt_earlier: { id: title.dataset.djttEarlierOpen, seq, which },
+        },
+        `the state ${which} #${seq} of the earlier session`,
+    );
 }
 
 // The socket has a (new) session: a view instance replaced by it may now be kept.

@@ -1147,21 +1147,36 @@ function rowOf(root, seq) {
     return rowsList(root).querySelector(`:scope > [data-tt-seq="${seq}"]`);
 }
 
+// The page's socket when a jump frame can go through it; otherwise says why, and null.
+function jumpSocket() {
+    const lv = liveView();
+    report("main", null);
+    if (usesSse(lv)) {
+        report("main", "This page uses djust's SSE fallback: djust accepts time-travel jumps only over the WebSocket.");
+        return null;
+    }
+    if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
+        report("main", notLive(lv));
+        return null;
+    }
+    return lv;
+}
+
+// Sends a state of an earlier session into the page (earlier.js builds the frame).
+function sendEarlierState(frame, label) {
+    const lv = jumpSocket();
+    if (!lv) return;
+    say(`Restoring ${label}…`);
+    lv.sendMessage(frame);
+}
+
 // Sends one of djust's jump frames for event ``seq`` (null: the newest, for Back to live),
 // with the row's identity; the position in it is only the panel's guess.
 function jump(seq, which, label, frameFor) {
     const root = panelRoot();
-    const lv = liveView();
     if (!root) return;
-    report("main", null);
-    if (usesSse(lv)) {
-        report("main", "This page uses djust's SSE fallback: djust accepts time-travel jumps only over the WebSocket.");
-        return;
-    }
-    if (!socketReady(lv) || lv.sessionId !== state.sessionId) {
-        report("main", notLive(lv));
-        return;
-    }
+    const lv = jumpSocket();
+    if (!lv) return;
     const row = seq === null ? null : rowOf(root, seq);
     if (seq !== null && !row) {
         report("main", `Event #${seq} is no longer listed: nothing was restored.`);
@@ -1197,6 +1212,10 @@ function onLiveClick(event) {
 // djust acknowledged a restore or replay; the server says which event it applied.
 function onTimeTravelState(event) {
     const frame = event.detail || {};
+    if (frame.ddt_earlier) {
+        earlierStateApplied(frame);
+        return;
+    }
     const applied = frame.ddt_event || {};
     if (applied.replay_of !== undefined) {
         const form = state.pendingReplay;
@@ -1222,6 +1241,17 @@ function onTimeTravelState(event) {
     if (root) markViewing(root);
     say(statusLine());
     update();
+}
+
+// The page now shows a state of an earlier session: no row of this timeline.
+function earlierStateApplied(frame) {
+    const applied = frame.ddt_earlier;
+    state.pendingJump = null;
+    state.viewing = null;
+    state.shownSerial = Math.max(state.shownSerial, Number(applied.serial || 0));
+    state.restoreCost = restoreCostText(frame.ddt_timetravel_cost);
+    report("main", `The page shows the state ${applied.which} #${applied.seq} of the earlier session; new events continue from it.`, "result");
+    refresh();
 }
 
 function onTimeTravelEvent() {
@@ -1305,7 +1335,15 @@ function listenOnce() {
     document.addEventListener("djust:time-travel-event", onTimeTravelEvent);
     document.addEventListener("djust:time-travel-state", onTimeTravelState);
     window.addEventListener("djust:error", onDjustError);
-    listenForEarlier(djDebug, { root: panelRoot, fetchFragment, report, showReadOnly, switchedOff });
+    listenForEarlier(djDebug, {
+        root: panelRoot,
+        fetchFragment,
+        report,
+        showReadOnly,
+        switchedOff,
+        sendEarlierState,
+        sessionId: () => state.sessionId,
+    });
     listenForWatch(djDebug, {
         root: panelRoot,
         sessionId: () => state.sessionId,
