@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 DEMO_ADDR ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := test
-.PHONY: venv demo test bench screenshots lint format clean distclean
+.PHONY: venv demo test bench screenshots mutate lint format clean distclean
 
 venv: $(STAMP)
 
@@ -54,6 +54,19 @@ bench: venv
 screenshots: venv
 	sh scripts/ensure-chromium.sh
 	$(BIN)/python scripts/screenshots.py
+
+# Mutation testing of the core modules (mutmut, in a temporary copy of the checkout):
+# lists the mutants the unit tests let survive. `make mutate MUTATE_ARGS=--keep`
+# keeps the copy for `mutmut browse`.
+MUTATE_STAMP := $(VENV)/.mutate-installed
+MUTATE_ARGS ?=
+
+$(MUTATE_STAMP): $(STAMP)
+	$(PIP) install --quiet -e ".[dev,mutate]"
+	@touch "$(MUTATE_STAMP)"
+
+mutate: $(MUTATE_STAMP)
+	$(BIN)/python scripts/mutate.py $(MUTATE_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
