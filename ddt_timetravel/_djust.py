@@ -47,10 +47,10 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from asgiref.sync import sync_to_async
-from djust.time_travel import restore_snapshot
+from djust.time_travel import EventSnapshot, restore_snapshot
 from djust.websocket import LiveViewConsumer
 
 from . import capture, history, shown, turns
@@ -123,13 +123,13 @@ class Identity:
             f"and ref; nothing was {verb}."
         )
 
-    def matches(self, snapshot: Any) -> bool:
+    def matches(self, snapshot: EventSnapshot) -> bool:
         """True when ``snapshot`` is the event this identity describes."""
         same_event = snapshot.event_name == self.event and snapshot.ref == self.ref
         return same_event and snapshot.ts == self.ts
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -205,6 +205,7 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
         return None
     view = getattr(consumer, "view_instance", None)
     buffer = history.time_travel_buffer(view) if view is not None else None
+    snapshot: EventSnapshot | None
     if IDENTITY_KEY in data:
         raw = data[IDENTITY_KEY]
         newest = kind is JUMP and isinstance(raw, dict) and raw.get("newest") is True
@@ -437,7 +438,7 @@ def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
     """
 
     def make(original: Any) -> Any:
-        async def handle(self: Any, data: dict[str, Any]) -> None:
+        async def handle(self: Any, data: dict[str, Any]) -> Any:
             wanted = kind != "event" or data.get("type") == "event"
             view = _recorded_view(self) if wanted else None
             session_id = _session_id(self)
@@ -470,7 +471,7 @@ def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
 
 
 def _snapshot_pushed(original: Any) -> Any:
-    async def push(self: Any, view: Any, snapshot: Any) -> None:
+    async def push(self: Any, view: Any, snapshot: Any) -> Any:
         # djust pushes the snapshot right after the handler returns or raises.
         turn = turns.current()
         if turn is not None and snapshot is not None:
@@ -485,7 +486,7 @@ def _snapshot_pushed(original: Any) -> Any:
 
 
 def _handler_timed(original: Any) -> Any:
-    def timed(self: Any, view: Any, event_name: str, duration_ms: float) -> None:
+    def timed(self: Any, view: Any, event_name: str, duration_ms: float) -> Any:
         turn = turns.current()
         if turn is not None:
             turn.end_handler(float(duration_ms))
@@ -526,7 +527,7 @@ _render_code: Any = None
 def _frame_counted(original: Any) -> Any:
     async def send_frame(
         self: Any, text_data: str | None = None, bytes_data: bytes | None = None
-    ) -> None:
+    ) -> Any:
         turn = turns.current()
         if turn is not None:
             if text_data is not None and text_data.startswith(_PATCH_FRAMES):
@@ -540,7 +541,7 @@ def _frame_counted(original: Any) -> Any:
 
 
 def _state_with_cost(original: Any) -> Any:
-    def build(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def build(self: Any, *args: Any, **kwargs: Any) -> Any:
         frame = original(self, *args, **kwargs)
         turn = turns.current()
         if turn is not None and isinstance(frame, dict):
@@ -582,7 +583,8 @@ def captured_state(view: Any) -> dict[str, Any]:
     ``_capture_snapshot_state`` is what ``record_event_start`` and ``record_event_end``
     call; djust documents it as exposed for testing and observability.
     """
-    return view._capture_snapshot_state()
+    state: dict[str, Any] = view._capture_snapshot_state()
+    return state
 
 
 def component(view: Any, component_id: str) -> Any:
@@ -606,7 +608,7 @@ def _kept_on_disconnect(original: Any) -> Any:
         cause = "reload" if close_code == earlier.GOING_AWAY else "closed"
         try:
             earlier.view_went_away(getattr(self, "view_instance", None), cause)
-        except Exception:  # noqa: BLE001 - keeping a copy must never break a disconnect
+        except Exception:  # keeping a copy must never break a disconnect
             logger.exception("ddt_timetravel: could not keep the timeline of a closed socket")
         return await original(self, close_code, *args, **kwargs)
 
@@ -620,7 +622,7 @@ def _kept_on_redirect(original: Any) -> Any:
         old_view = getattr(self, "view_instance", None)
         try:
             earlier.view_went_away(old_view, "redirect")
-        except Exception:  # noqa: BLE001 - keeping a copy must never break navigation
+        except Exception:  # keeping a copy must never break navigation
             logger.exception("ddt_timetravel: could not keep the timeline before a redirect")
         return await original(self, *args, **kwargs)
 
@@ -703,7 +705,7 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
         wanted = EarlierState.parse(data.get(EARLIER_KEY))
         view, kept, snapshot = _earlier_snapshot(consumer, wanted)
     except Refused as exc:
-        refusal = exc.message
+        refusal: str | None = exc.message
     else:
         refusal = None
     if refusal is not None:  # sent outside the except block: no traceback attached
@@ -721,11 +723,12 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
             version=consumer._next_version_armed(html),
             event_name="__time_travel_jump__",
         )
-    except Exception as exc:  # noqa: BLE001 - dev-only, reported like djust's jump
+    except Exception as exc:  # dev-only, reported like djust's jump
         logger.exception("ddt_timetravel: re-render after an earlier state failed")
         await consumer.send_error(f"The re-render failed: {exc}", event=JUMP.frame_type)
         return
     buffer = history.time_travel_buffer(view)
+    assert buffer is not None  # earlier.restore_refusal() refused a view without one
     try:
         newest_seq = history.current_window(view, buffer).last_seq
     except history.BufferBusy:

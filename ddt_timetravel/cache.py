@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -75,7 +75,7 @@ def memo(snapshot: Any, name: str, compute: Callable[[], T], inputs: Iterable[An
     with _lock:
         held = _tables.get(name, {}).get(key)
         if held is not None and held() is snapshot:
-            return held.value
+            return cast(T, held.value)  # what compute() gave for this name
     value = compute()
     try:
         ref = _Memo(snapshot, _drop)

@@ -42,7 +42,7 @@ import logging
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.conf import settings
@@ -52,6 +52,10 @@ from django.test import RequestFactory
 from . import capture_store
 from .conf import get_setting
 from .masking import Masker
+
+if TYPE_CHECKING:
+    from debug_toolbar.panels import Panel
+    from debug_toolbar.toolbar import DebugToolbar
 
 #: Panels that describe an HTTP request or response, or need a sync request: not for events.
 HTTP_ONLY_PANELS = frozenset(
@@ -71,7 +75,7 @@ METHOD = "WS"
 class Capture:
     """One turn's toolbar while the turn runs."""
 
-    toolbar: Any
+    toolbar: DebugToolbar
     request: HttpRequest
     panels: list[Any]
     sql: Any
@@ -90,7 +94,9 @@ class Capture:
 
     @property
     def request_id(self) -> str:
-        return self.toolbar.request_id
+        request_id = self.toolbar.request_id
+        assert request_id is not None  # the toolbar's init_store() always sets one
+        return request_id
 
 
 _current: contextvars.ContextVar[Capture | None] = contextvars.ContextVar(
@@ -145,7 +151,7 @@ def _wrap_connections() -> None:
             wrap_cursor(connection)
             _routing["connections"].add(connection)
             if _routing["turns"] > 0:
-                connection._djdt_logger = SQL_ROUTER
+                connection._djdt_logger = SQL_ROUTER  # type: ignore[attr-defined]
 
 
 def _route_sql() -> None:
@@ -203,13 +209,14 @@ def _event_toolbar_class() -> type:
         _filtered_from = None
 
         @classmethod
-        def get_panel_classes(cls) -> list[type]:
+        def get_panel_classes(cls) -> list[type[Panel]]:
             # The toolbar's list is rebuilt when DEBUG_TOOLBAR_PANELS changes.
             every = DebugToolbar.get_panel_classes()
-            if cls._filtered_from is not every:
+            if cls._filtered_from is not every or cls._panel_classes is None:
                 cls._panel_classes = [
                     panel
-                    for panel in every
+                    # The toolbar annotates its list Optional; it is never None.
+                    for panel in every  # type: ignore[union-attr]
                     if panel.panel_id not in SKIPPED_PANELS and panel.is_async
                 ]
                 cls._filtered_from = every
@@ -219,7 +226,7 @@ def _event_toolbar_class() -> type:
             # Panel saves are held for one masked write at the end of the turn.
             if self.store is None:
                 self.store = capture_store.HeldStore(get_store())
-            super().init_store()
+            super().init_store()  # type: ignore[no-untyped-call]
 
     return EventToolbar
 
@@ -339,7 +346,8 @@ def _store_in_memory() -> bool:
     """The toolbar's own MemoryStore: writing it needs no database, so no worker thread."""
     from debug_toolbar.store import MemoryStore, get_store
 
-    return get_store() is MemoryStore
+    # The toolbar annotates get_store() as a store; it returns the store's class.
+    return get_store() is MemoryStore  # type: ignore[comparison-overlap]
 
 
 async def _socket(consumer: Any, view: Any) -> _Socket:
@@ -414,10 +422,10 @@ def _label(capture: Capture, snapshot: Any, seq: int | None) -> str:
 def _finish(capture: Capture, snapshot: Any, seq: int | None) -> None:
     """Generate the stats, as the toolbar's middleware does after a response, and store them."""
     toolbar = capture.toolbar
-    store = toolbar.store.store
+    store = cast(capture_store.HeldStore, toolbar.store).store  # as init_store() set it
     subject = snapshot if snapshot is not None else capture.subject
     if subject is None:
-        store.delete(toolbar.request_id)
+        store.delete(capture.request_id)
         return
     masker = capture.socket.masker
     shown = masker.event(subject)

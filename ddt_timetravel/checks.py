@@ -16,6 +16,7 @@ section has one entry per id.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Iterable
 from typing import Any
 
@@ -145,7 +146,7 @@ def check_toolbar_urls() -> list[CheckMessage]:
         return []
     except NoReverseMatch:
         pass
-    except Exception:  # noqa: BLE001 - a broken URLconf is reported by Django itself
+    except Exception:  # a broken URLconf is reported by Django itself
         return []
     return [
         Error(
@@ -305,7 +306,7 @@ def check_asgi_route(application: Any = None, label: str | None = None) -> list[
             return []
         try:
             application = import_string(label)
-        except Exception:  # noqa: BLE001 - djust's own checks report a broken ASGI setup
+        except Exception:  # djust's own checks report a broken ASGI setup
             return []
     if routes_to_live_view_consumer(application) is not False:
         return []
@@ -374,7 +375,7 @@ def check_toolbar_store() -> list[CheckMessage]:
         return []  # the toolbar reports its own broken setting
     if not (isinstance(store, type) and issubclass(store, DatabaseStore)):
         return []
-    if store.set.__func__ is not DatabaseStore.set.__func__:
+    if inspect.getattr_static(store, "set") is not inspect.getattr_static(DatabaseStore, "set"):
         return []
     return [
         Warning(

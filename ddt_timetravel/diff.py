@@ -52,7 +52,7 @@ def same(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a) and math.isnan(b):
         return True
-    return a == b
+    return bool(a == b)
 
 
 # -- the tree -------------------------------------------------------------------
@@ -142,7 +142,7 @@ def diff(before: Any, after: Any) -> Node | None:
     return Replaced(before, after)
 
 
-def _diff_dicts(before: dict, after: dict) -> DictDiff:
+def _diff_dicts(before: dict[Any, Any], after: dict[Any, Any]) -> DictDiff:
     changed: dict[Any, Node] = {}
     unchanged = []
     for key in before:
@@ -166,14 +166,14 @@ def _id_of(item: Any) -> Any:
     return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
-def _keyed(items: list) -> bool:
+def _keyed(items: list[Any]) -> bool:
     if not all(isinstance(item, dict) for item in items):  # stops at the first non-dict
         return False
     ids = [_id_of(item) for item in items]
     return bool(items) and None not in ids and len(set(ids)) == len(ids)
 
 
-def _diff_keyed(before: list, after: list) -> KeyedListDiff:
+def _diff_keyed(before: list[Any], after: list[Any]) -> KeyedListDiff:
     old = {_id_of(item): item for item in before}
     new = {_id_of(item): item for item in after}
     changed = {}
@@ -284,7 +284,7 @@ def _align(
     return codes
 
 
-def _opcodes(before: list, after: list) -> list[Opcode]:
+def _opcodes(before: list[Any], after: list[Any]) -> list[Opcode]:
     a = list(map(_fingerprint, before))
     b = list(map(_fingerprint, after))
     if max(len(a), len(b)) <= SHORT_LIST:
@@ -292,13 +292,13 @@ def _opcodes(before: list, after: list) -> list[Opcode]:
     return _align(a, b, 0, len(a), 0, len(b), anchor=True)
 
 
-def _changed_positions(before: list, after: list) -> int:
+def _changed_positions(before: list[Any], after: list[Any]) -> int:
     return sum(not same(x, y) for x, y in zip(before, after, strict=False)) + abs(
         len(before) - len(after)
     )
 
 
-def _diff_lists(before: list, after: list) -> ListDiff | ListReplaced:
+def _diff_lists(before: list[Any], after: list[Any]) -> ListDiff | ListReplaced:
     try:
         codes = _opcodes(before, after)
     except _Unaligned:
@@ -332,13 +332,13 @@ def apply(before: Any, node: Node | None) -> Any:
     if isinstance(node, Replaced):
         return node.after
     if isinstance(node, DictDiff):
-        result = {}
+        merged = {}
         for key, value in before.items():
             if key in node.removed:
                 continue
-            result[key] = apply(value, node.changed.get(key))
-        result.update(node.added)
-        return result
+            merged[key] = apply(value, node.changed.get(key))
+        merged.update(node.added)
+        return merged
     if isinstance(node, KeyedListDiff):
         old = {_id_of(item): item for item in before}
         return [
@@ -396,12 +396,12 @@ def path_step(part: Any, first: bool = False) -> str:
     return f"[{json.dumps(str(part))}]"
 
 
-def same_items(before: list, after: list) -> bool:
+def same_items(before: list[Any], after: list[Any]) -> bool:
     """The same items, counted with repeats, whatever their order (a reorder)."""
     return Counter(map(_fingerprint, before)) == Counter(map(_fingerprint, after))
 
 
-def list_steps(items: list) -> list[Any]:
+def list_steps(items: list[Any]) -> list[Any]:
     """How paths name each of ``items``: by id when every item has a distinct one
     (``("id", 3)``, shown ``[id=3]``, as the diff names it), else by position."""
     if _keyed(items):

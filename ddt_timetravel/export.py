@@ -18,6 +18,7 @@ from typing import Any
 
 from djust.serialization import decimal_tags_to_strings
 
+from . import __version__
 from .cost import event_cost
 from .history import Entry
 from .masking import MASKED, Masked, Masker, PartlyMasked
@@ -106,7 +107,7 @@ def timeline_document(
         "view": view_path,
         "versions": {
             "djust": package_version("djust"),
-            "ddt_timetravel": package_version("ddt-timetravel"),
+            "ddt_timetravel": __version__,
         },
         "captured_at": (captured_at or datetime.now(tz=timezone.utc)).isoformat(timespec="seconds"),
         "masked_marker": str(MASKED),

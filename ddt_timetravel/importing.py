@@ -10,6 +10,7 @@ import json
 import math
 from typing import Any
 
+from django.http import HttpRequest
 from djust.time_travel import EventSnapshot
 
 from . import turns
@@ -150,7 +151,7 @@ def load(data: bytes, expected_view: str | None) -> tuple[dict[str, Any], list[E
     return {k: v for k, v in document.items() if k != "events"}, entries
 
 
-def read_upload(request: Any) -> bytes:
+def read_upload(request: HttpRequest) -> bytes:
     """The posted file, read here so that this package's limit applies.
 
     ``request.body`` would stop at Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``

@@ -71,7 +71,7 @@ def same_browser(asking: tuple[Any, str | None], owner: tuple[Any, str | None]) 
     Django session (both ``(user pk, session key)``)."""
     owner_pk, owner_session_key = owner
     if owner_pk is not None:
-        return asking[0] == owner_pk
+        return bool(asking[0] == owner_pk)
     return bool(owner_session_key) and asking[1] == owner_session_key
 
 

@@ -35,7 +35,7 @@ class TimeTravelPanel(Panel):
     @property
     def nav_subtitle(self) -> str:
         """What the toolbar's sidebar says under the title: is this page recording?"""
-        views_found = self.get_stats().get("views") or []
+        views_found = self.get_stats().get("views") or []  # type: ignore[no-untyped-call]
         if not views_found:
             return "no LiveView on this page"
         if any(view["time_travel"] for view in views_found):
@@ -45,7 +45,7 @@ class TimeTravelPanel(Panel):
     @property
     def scripts(self) -> list[str]:
         """The toolbar's scripts plus the panel's ES module."""
-        scripts = super().scripts
+        scripts: list[str] = super().scripts
         scripts.append(static("ddt_timetravel/panel.js"))
         return scripts
 
@@ -98,7 +98,7 @@ class TimeTravelPanel(Panel):
             {"path": view_path, "time_travel": time_travel_enabled(view_path)}
             for view_path in views_on_page(content)
         ]
-        self.record_stats(
+        self.record_stats(  # type: ignore[no-untyped-call]
             {
                 "views": found,
                 "debug": bool(settings.DEBUG),

@@ -25,7 +25,7 @@ import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -132,28 +132,30 @@ class _CapturingLayer:
     async def send(self, channel: str, message: dict[str, Any]) -> None:
         sink = _sink.get()
         if sink is None:
-            return await self._real.send(channel, message)
+            await self._real.send(channel, message)
+            return
         sink.append(f"would have sent {message.get('type', 'a message')!s} to a channel")
         return None
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         sink = _sink.get()
         if sink is None:
-            return await self._real.group_send(group, message)
+            await self._real.group_send(group, message)
+            return
         sink.append(f"would have broadcast {message.get('type', 'a message')!s} to {group}")
         return None
 
 
 @contextlib.contextmanager
 def _channel_layers_captured() -> Iterator[None]:
-    from channels.layers import channel_layers
+    from channels.layers import BaseChannelLayer, channel_layers
 
     originals = {}
     for alias in getattr(settings, "CHANNEL_LAYERS", None) or {}:
         layer = channel_layers[alias]
         if layer is not None and not isinstance(layer, _CapturingLayer):
             originals[alias] = layer
-            channel_layers.backends[alias] = _CapturingLayer(layer)
+            channel_layers.backends[alias] = cast(BaseChannelLayer, _CapturingLayer(layer))
     try:
         yield
     finally:
@@ -165,7 +167,7 @@ def contained() -> Iterator[None]:
     """Email to memory and channel-layer sends captured, for one check run at a time."""
     with _checking, _channel_layers_captured():
         had_outbox = hasattr(mail, "outbox")
-        saved = getattr(mail, "outbox", None)
+        saved = mail.outbox if had_outbox else []
         mail.outbox = []
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
@@ -212,7 +214,8 @@ def _run(client: LiveViewTestClient, name: str, params: dict[str, Any]) -> str |
     handler = getattr(target, name, None)
     if component_id is None and not inspect.iscoroutinefunction(handler):
         try:
-            return client.send_event(name, **params)["error"]
+            error: str | None = client.send_event(name, **params)["error"]
+            return error
         except NoHandlerFoundError:
             return f"{type(view).__name__} has no handler {name!r} any more."
     if handler is None:
@@ -225,7 +228,7 @@ def _run(client: LiveViewTestClient, name: str, params: dict[str, Any]) -> str |
             async_to_sync(handler)(**validation["coerced_params"])
         else:
             handler(**validation["coerced_params"])
-    except Exception as exc:  # noqa: BLE001 - a raising handler is a result
+    except Exception as exc:  # a raising handler is a result
         return str(exc) or type(exc).__name__
     return None
 
@@ -270,7 +273,7 @@ def check_event(cls: type, entry: Entry, masker: Masker) -> EventCheck:
             error = _run(client, name, dict(snapshot.params or {}))
             actual_after = decimal_tags_to_strings(_djust.captured_state(client.view_instance))
             pushed = _djust.pending_push_events(client.view_instance)
-    except Exception as exc:  # noqa: BLE001 - mount or restore raised: that is the answer
+    except Exception as exc:  # mount or restore raised: that is the answer
         message = f"The view could not be set up from the recording: {exc!s:.200}"
         return EventCheck(entry.seq, name, "diverged", message, skipped=tuple(skipped))
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from types import FrameType
 from typing import Any
 
 from . import _djust
@@ -66,7 +67,7 @@ def query_source(in_render: bool) -> tuple[str, str]:
     template = ""
     stop = _djust.render_entry()
     names = _template_frame_names()
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         code = frame.f_code
         if code is stop:
@@ -109,7 +110,7 @@ def _django_template_line(frame: Any) -> str:
         from debug_toolbar.utils import get_template_source_from_exception_info
 
         line, _, name = get_template_source_from_exception_info(node, context)
-    except Exception:  # noqa: BLE001 - a template without origin: no line to show
+    except Exception:  # a template without origin: no line to show
         return ""
     return f"{name}:{line}"
 

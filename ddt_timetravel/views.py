@@ -239,7 +239,8 @@ def panel_endpoint(
                 return problem(PANEL_OFF_MESSAGE, 404)
             return allowed(request)
 
-        return login_not_required(require_show_toolbar(switched))
+        guarded: Callable[[HttpRequest], HttpResponse] = require_show_toolbar(switched)
+        return login_not_required(guarded)
 
     return decorate
 
@@ -273,7 +274,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     window, raw = history.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
     held = [limits.displayable_entry(entry) for entry in raw]
     pairs = list(itertools.pairwise(held))
-    previous_ts = {later.seq: entry.snapshot.ts for entry, later in pairs}
+    previous_ts: dict[int, float | None] = {later.seq: entry.snapshot.ts for entry, later in pairs}
     if held:
         previous_ts[held[0].seq] = history.previous_timestamp(target.buffer, held[0])
     masker = target.masker

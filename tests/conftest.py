@@ -511,7 +511,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
             try:
                 tab.screenshot(path=str(shot), full_page=True)
                 console.append(f"screenshot: {shot}")
-            except Exception as exc:  # noqa: BLE001 - diagnostics only
+            except Exception as exc:  # diagnostics only
                 console.append(f"screenshot failed: {exc}")
             _print_uncaptured(
                 request,

@@ -11,7 +11,7 @@ from pathlib import Path
 from demo_project.settings import *  # noqa: F403
 from demo_project.settings import DEBUG_TOOLBAR_PANELS
 
-SECRET_KEY = "tests-only-insecure-key"  # noqa: S105
+SECRET_KEY = "tests-only-insecure-key"
 
 # The test run never touches the demo's database: pytest-django creates its own
 # test database (in memory, shared between threads) from this entry.

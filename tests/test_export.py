@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+import ddt_timetravel
 from tests.panel_client import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,6 +71,7 @@ async def test_json_export_is_masked_and_complete(live_socket):
     assert document["format"] == "ddt-timetravel/2"
     assert document["view"] == "demo_app.views.ProfileView"
     assert document["versions"]["djust"] != "unknown"
+    assert document["versions"]["ddt_timetravel"] == ddt_timetravel.__version__
     [event] = document["events"]
     assert event["event_name"] == "save" and event["seq"] == 1
     assert event["state_after"]["username"] == "ada"

@@ -7,6 +7,7 @@ template loader and static finder, with no checkout on ``sys.path``.
 
 from __future__ import annotations
 
+import email.parser
 import os
 import subprocess
 import sys
@@ -18,12 +19,15 @@ from pathlib import Path
 
 import pytest
 
+import ddt_timetravel
+
 pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 EXPECTED_IN_WHEEL = [
     "ddt_timetravel/__init__.py",
+    "ddt_timetravel/py.typed",
     "ddt_timetravel/panels.py",
     "ddt_timetravel/templates/ddt_timetravel/panel.html",
     "ddt_timetravel/static/ddt_timetravel/panel.js",
@@ -150,6 +154,14 @@ def test_wheel_ships_templates_and_static_files(wheel: Path) -> None:
     # The checkout's top-level folders must not leak into site-packages as packages.
     stray = sorted(n for n in names if n.split("/")[0] in {"templates", "static", "tests", "demo"})
     assert not stray, f"top-level checkout folders in the wheel: {stray}"
+
+
+def test_wheel_carries_the_package_version(wheel: Path) -> None:
+    """The version is written once, in the package; the wheel's metadata reads it there."""
+    with zipfile.ZipFile(wheel) as archive:
+        [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        headers = email.parser.HeaderParser().parsestr(archive.read(metadata).decode())
+    assert headers["Version"] == ddt_timetravel.__version__
 
 
 def test_installed_wheel_renders_panel_and_finds_static_files(wheel: Path, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production"
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INTERNAL_IPS = ["127.0.0.1"]
