@@ -4,14 +4,15 @@ The panel restores as panel.js does: the page's socket sends djust's
 ``time_travel_jump`` frame with the row's identity (``ddt_event``), which the
 package's socket guard checks and resolves to the event's current position in
 the consumer's turn; the time runs until ``time_travel_state`` arrives. The
-bare path sends the same frame with a known position and no identity. For
-reference, the path the panel took before the guard: a ``locate`` request for
-the position, then the bare frame. All restore the same states in turns.
+bare path sends the same frame with a known position and no identity. Both
+restore the same states in turns, with 100 and with 1000 events held (the
+guard's lookup must not grow with the history).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from typing import Any
 
@@ -53,14 +54,6 @@ async def bare_restore(socket: Any, index: int, which: str) -> float:
     return time.perf_counter() - start
 
 
-async def located_restore(socket: Any, panel: Any, seq: int, which: str) -> float:
-    """Seconds of the former path: a ``locate`` request, then the bare frame."""
-    start = time.perf_counter()
-    index = await panel.locate(seq)
-    await socket.jump(index, which)
-    return time.perf_counter() - start
-
-
 def guard_lookup(socket: Any, seq: int) -> float:
     """Seconds of the lookup the guard makes in the consumer's turn: one event by number."""
     from ddt_timetravel import history
@@ -72,21 +65,18 @@ def guard_lookup(socket: Any, seq: int) -> float:
 
 
 async def measure(events: int, reps: int) -> dict[str, list[float]]:
-    from bench.client import Panel, open_socket
-    from bench.refresh import last_seq
+    from bench.client import open_socket
 
     socket = await open_socket()
     await socket.mount(*COUNTER)
     for _ in range(events):
         await socket.event("increment")
-    panel = Panel(socket)
-    newest = last_seq((await panel.get("timeline")).content)
-    head = newest - events + 1
+    head, newest = 1, events
     # Alternate the oldest before-state and the newest after-state, so every
     # jump changes what the page shows (count 0, then count ``events``).
     targets = [(head, 0, "before"), (newest, events - 1, "after")]
     identities = {seq: identity(socket, seq) for seq, _, _ in targets}
-    results: dict[str, list[float]] = {"panel": [], "bare": [], "located": [], "guard": []}
+    results: dict[str, list[float]] = {"panel": [], "bare": [], "guard": []}
     step = 0
     for _ in range(reps):
         seq, index, which = targets[step % 2]
@@ -95,42 +85,53 @@ async def measure(events: int, reps: int) -> dict[str, list[float]]:
         seq, index, which = targets[step % 2]
         results["bare"].append(await bare_restore(socket, index, which))
         step += 1
-        seq, index, which = targets[step % 2]
-        results["located"].append(await located_restore(socket, panel, seq, which))
-        step += 1
         results["guard"].append(guard_lookup(socket, seq))
     await socket.close()
     return results
 
 
-def report(results: dict[str, list[float]], options: Options, events: int) -> None:
-    panel, bare, located, guard = (
-        median(results[name]) for name in ("panel", "bare", "located", "guard")
-    )
+def report(results: dict[int, dict[str, list[float]]], options: Options) -> None:
+    rows = []
+    for events, timings in results.items():
+        panel, bare, guard = (median(timings[name]) for name in ("panel", "bare", "guard"))
+        rows.append(
+            [
+                events,
+                ms(bare),
+                ms(panel),
+                ratio(panel / bare),
+                f"{ms(guard)} ({ratio(guard / bare)})",
+            ]
+        )
     print_table(
         "5. Restore latency: time_travel_jump sent → time_travel_state received",
-        ["path", "median", "ratio to bare frame"],
         [
-            ["bare frame (test client)", ms(bare), ratio(1.0)],
-            ["panel: frame with the row's identity (as panel.js)", ms(panel), ratio(panel / bare)],
-            ["  of which the guard's lookup (history.read)", ms(guard), ratio(guard / bare)],
-            ["former panel path: locate call + frame", ms(located), ratio(located / bare)],
+            "events held",
+            "bare frame (test client)",
+            "panel: frame with the row's identity (as panel.js)",
+            "ratio to bare frame",
+            "of which the guard's lookup (history.read)",
         ],
+        rows,
     )
     print_note(
-        f"Counter holding {events} events; median of {options.reps} restores per path, "
-        "alternating paths and target states (0 / newest) so each jump re-renders the page. "
-        "The socket guard checks the row's identity and finds the event's position in the "
-        "consumer's turn, before djust applies the frame; the former path asked for the "
-        "position over HTTP first (Django's test client over ASGI, as under daphne)."
+        f"Counter; median of {options.reps} restores per path and size, alternating paths "
+        "and target states (0 / newest) so each jump re-renders the page. The socket guard "
+        "checks the row's identity and finds the event's position in the consumer's turn, "
+        "before djust applies the frame: no request goes before the frame."
     )
 
 
 def main(argv: list[str] | None = None) -> None:
     options = parse_options(__doc__.splitlines()[0], default_reps=40, argv=argv)
+    sizes = options.pick(full=(100, 1000), smoke=(3,))
+    os.environ.setdefault("BENCH_MAX_EVENTS", str(max(sizes)))  # the buffer holds them all
     setup_django()
-    events = options.pick(full=50, smoke=3)
-    report(asyncio.run(measure(events, options.reps)), options, events)
+
+    async def run_all() -> dict[int, dict[str, list[float]]]:
+        return {events: await measure(events, options.reps) for events in sizes}
+
+    report(asyncio.run(run_all()), options)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,8 +150,16 @@ def _key(query: turns.TurnQuery) -> tuple[str, str]:
     return query.sql, repr(query.params)
 
 
-def build_cost(snapshot: Any, measured: turns.TurnCost | None, masker: Masker) -> EventCost:
-    """The cost of one recorded event from its measured turn (if any) and its states."""
+def build_cost(
+    snapshot: Any,
+    measured: turns.TurnCost | None,
+    masker: Masker,
+    before_bytes: int | None = None,
+) -> EventCost:
+    """The cost of one recorded event from its measured turn (if any) and its states.
+
+    ``before_bytes``, when known, is the size of the state before (see :func:`event_costs`).
+    """
     recorded = measured.queries if measured is not None else ()
     similar = Counter(query.sql for query in recorded)
     duplicates = Counter(_key(query) for query in recorded)
@@ -177,7 +186,8 @@ def build_cost(snapshot: Any, measured: turns.TurnCost | None, masker: Masker) -
         if count > 1
     )
     handler_ms = measured.handler_ms if measured is not None else None
-    after, before = state_size(snapshot.state_after), state_size(snapshot.state_before)
+    after = state_size(snapshot.state_after)
+    before = state_size(snapshot.state_before) if before_bytes is None else before_bytes
     return EventCost(
         measured=measured is not None,
         handler_ms=handler_ms,
@@ -197,3 +207,20 @@ def build_cost(snapshot: Any, measured: turns.TurnCost | None, masker: Masker) -
 def event_cost(snapshot: Any, masker: Masker) -> EventCost:
     """The cost of one live event, from the turn of this socket that recorded it."""
     return build_cost(snapshot, turns.for_snapshot(snapshot), masker)
+
+
+def event_costs(snapshots: Sequence[Any], masker: Masker) -> list[EventCost]:
+    """The costs of live events in recorded order, each state serialised once.
+
+    An event usually starts from the state the previous one left: when the two
+    are equal, the before-state's size is the previous after-state's.
+    """
+    costs: list[EventCost] = []
+    previous: Any = None
+    for snapshot in snapshots:
+        before_bytes = None
+        if previous is not None and snapshot.state_before == previous.state_after:
+            before_bytes = costs[-1].state_bytes
+        costs.append(build_cost(snapshot, turns.for_snapshot(snapshot), masker, before_bytes))
+        previous = snapshot
+    return costs

@@ -73,6 +73,7 @@ class TimeTravelPanel(Panel):
             path("time-travel/locate/", views.locate, name="ddt_timetravel_locate"),
             path("time-travel/diff/", views.event_diff, name="ddt_timetravel_diff"),
             path("time-travel/state/", views.state_node, name="ddt_timetravel_state"),
+            path("time-travel/replay/", views.replay_form, name="ddt_timetravel_replay"),
             path("time-travel/export/", views.export_timeline, name="ddt_timetravel_export"),
             path("time-travel/import/", views.import_timeline, name="ddt_timetravel_import"),
             path("time-travel/check/", views.check_timeline, name="ddt_timetravel_check"),

@@ -174,6 +174,27 @@ def build_row(entry: Entry, previous_ts: float | None, masker: Masker) -> EventR
     )
 
 
+@dataclass(frozen=True)
+class ReplayDraft:
+    """What the replay editor of one event starts from: its params, masked and indented."""
+
+    seq: int
+    event_name: str
+    params: str
+    params_masked: bool
+
+
+def replay_draft(entry: Entry, masker: Masker) -> ReplayDraft:
+    """The replay editor's content for ``entry``, built only when its Replay is pressed."""
+    params = masker.event(entry.snapshot).params or {}
+    return ReplayDraft(
+        seq=entry.seq,
+        event_name=str(entry.snapshot.event_name),
+        params=pretty(params) if params else "",
+        params_masked=contains_masked(params),
+    )
+
+
 def build_rows(
     entries: Sequence[Entry], previous_ts: float | None, masker: Masker
 ) -> list[EventRow]:

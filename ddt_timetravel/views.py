@@ -45,12 +45,13 @@ from . import (
     state_tree,
     watch,
 )
-from .cost import EventCost, event_cost
+from .cost import EventCost, event_cost, event_costs
+from .formatting import pretty
 from .live import ViewNotFound, dotted_path, find_view, instance_id, parse_session_id
 from .masking import Masker
 from .search import BadFilter, Filters, match
 from .switch import panel_enabled
-from .timeline import build_row, build_rows
+from .timeline import build_row, build_rows, replay_draft
 
 MAX_SEQ = 2**53
 #: Exports up to this many characters are indented for reading; bigger ones stay compact.
@@ -284,14 +285,15 @@ def timeline(request: HttpRequest) -> HttpResponse:
         start_seq=max(after + 1, window.head_seq),
         match=(lambda entry: match(entry.snapshot, filters, masker)) if filters.active else None,
     )
+    costs = event_costs([entry.snapshot for entry in page.entries], masker)
     rows = [
         dataclasses.replace(
             build_row(entry, previous_ts.get(entry.seq), masker),
             replay_of=shown.replay_origin(target.view, entry.seq),
-            cost=target.cost(entry),
+            cost=cost,
             found_in=page.found.get(entry.seq, ()),
         )
-        for entry in reversed(page.entries)
+        for entry, cost in reversed(list(zip(page.entries, costs, strict=True)))
     ]
     restored, serial, recorded = shown.current(target.view, window.last_seq)
     if restored is not None and restored.earlier is not None:
@@ -349,8 +351,19 @@ def event_diff(request: HttpRequest) -> HttpResponse:
         "before_seq": base.seq if against else seq,
         "before_which": "after" if against else "before",
         "diff": inspection.build_view(raw, before, after, target.masker),
+        # A row carries its params short; the detail shows them whole.
+        "params_full": "" if against or not shown_entry.params else pretty(shown_entry.params),
     }
     return render(request, "ddt_timetravel/diff.html", context)
+
+
+@panel_endpoint()
+def replay_form(request: HttpRequest) -> HttpResponse:
+    """The replay editor of event ``seq``: rows carry none until their Replay is pressed."""
+    seq = _int_param(request, "seq")
+    target = _target(request)
+    draft = replay_draft(target.entry(seq), target.masker)
+    return render(request, "ddt_timetravel/replay_form.html", {"draft": draft})
 
 
 @panel_endpoint()

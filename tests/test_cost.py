@@ -274,3 +274,31 @@ async def test_a_django_template_query_names_its_template_line(live_socket):
     # Found by the toolbar's own helper, as its SQL panel finds it.
     assert "template &lt;unknown source&gt;:2" in response.text, response.text[-3000:]
     assert "tests/live_views.py:" in response.text and "in summarise" in response.text
+
+
+def test_costs_in_a_row_measure_each_state_as_one_cost_alone_would():
+    from djust.time_travel import EventSnapshot
+
+    from ddt_timetravel.cost import event_cost, event_costs
+    from ddt_timetravel.masking import Masker
+
+    def snapshot(before, after):
+        return EventSnapshot(
+            event_name="add", params={}, ref=None, ts=1.0, state_before=before, state_after=after
+        )
+
+    states = [{"count": n, "rows": ["x"] * n} for n in (0, 1, 20, 300)]
+    snapshots = [
+        snapshot(states[0], states[1]),
+        snapshot(dict(states[1]), states[2]),  # equal, not the same object
+        snapshot(states[0], states[3]),  # after a restore: not the previous state
+        snapshot(None, {}),
+    ]
+
+    together = event_costs(snapshots, Masker())
+    alone = [event_cost(one, Masker()) for one in snapshots]
+
+    assert [(c.state_bytes, c.state_growth) for c in together] == [
+        (c.state_bytes, c.state_growth) for c in alone
+    ]
+    assert together[2].state_growth > together[1].state_growth > 0

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel.diff import MISSING, SHORT_LIST, apply, diff, flatten, format_path, same
+from ddt_timetravel.diff import (
+    MISSING,
+    SHORT_LIST,
+    apply,
+    diff,
+    flatten,
+    format_path,
+    same,
+    same_items,
+)
 
 
 def lines(before, after):
@@ -196,3 +208,41 @@ def long_list_pairs(draw):
 def test_applying_the_diff_of_long_lists_gives_after(pair):
     before, after = pair
     assert same(apply(before, diff(before, after)), after)
+
+
+def test_same_items_of_keyed_lists_in_another_order():
+    rows = [{"id": i, "name": f"Row {i}"} for i in range(50)]
+    assert same_items(rows, list(reversed(rows)))
+    changed = [*rows[1:], {"id": 0, "name": "Renamed"}]
+    assert not same_items(rows, changed)
+    assert not same_items([{"id": 1, "v": 1}], [{"id": 1, "v": True}])
+    assert not same_items(rows, rows[1:])
+
+
+def test_same_items_with_ids_of_both_kinds():
+    mixed = [{"id": 1}, {"id": "1"}, {"id": "b"}, {"id": 2}]
+    assert same_items(mixed, list(reversed(mixed)))
+    assert not same_items(mixed, [{"id": 1}, {"id": "1"}, {"id": "b"}, {"id": 3}])
+
+
+def test_same_items_counts_repeats_of_items_without_ids():
+    assert same_items([1, 1, 2], [2, 1, 1])
+    assert not same_items([1, 1, 2], [1, 2, 2])
+    assert not same_items([{"v": 1}], [{"v": True}])
+
+
+_keyed_rows = st.lists(
+    st.fixed_dictionaries(
+        {"id": st.integers(0, 6) | st.sampled_from(["a", "b", "0"]), "v": st.integers(0, 2)}
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_keyed_rows, _keyed_rows)
+def test_same_items_agrees_with_counting_every_item(before, after):
+    def counted(items):
+        return Counter(json.dumps(item, sort_keys=True) for item in items)
+
+    assert same_items(before, after) == (counted(before) == counted(after))

@@ -49,6 +49,19 @@ async def test_diff_of_a_todo_toggle_names_the_item(live_socket):
     assert "2 unchanged" in response.text  # client_timezone and next_id
 
 
+async def test_the_full_params_come_with_the_diff_not_with_the_row(live_socket):
+    await live_socket.mount("demo_app.views.ProfileView", "/profile/")
+    await live_socket.event("save", username="ada", password="pw-123456")
+
+    listed = await panel_get(live_socket, "timeline")
+    detail = await panel_get(live_socket, "diff", seq=1)
+
+    assert "djtt-params-full" not in listed.text
+    assert 'class="djtt-params-full"' in detail.text
+    assert "&quot;username&quot;: &quot;ada&quot;" in detail.text
+    assert "pw-123456" not in detail.text
+
+
 async def test_diff_of_an_addition_in_a_list(live_socket):
     await live_socket.mount(TODOS, "/todos/")
     await live_socket.event("add_todo", text="Buy milk")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import html5lib
 import pytest
 
@@ -114,7 +116,48 @@ async def test_masked_params_are_flagged_in_the_replay_editor(live_socket):
     await live_socket.mount("demo_app.views.ProfileView", "/profile/")
     await live_socket.event("save", username="ada", password="pw-123456")
 
-    response = await timeline(live_socket)
+    response = await panel_get(live_socket, "replay", seq=1)
 
+    assert response.status_code == 200, response.content
     assert "type a new value in place of each" in response.text
     assert "pw-123456" not in response.text
+    assert json.loads(editor_text(response))["username"] == "ada"
+
+
+def editor_text(response) -> str:
+    document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    (form,) = [node for node in document.iter("form") if "data-djtt-replay" in node.attrib]
+    (textarea,) = form.iter("textarea")
+    return textarea.text or ""
+
+
+async def test_the_replay_editor_comes_on_demand_with_the_recorded_params(live_socket):
+    await live_socket.mount(COUNTER, "/counter/")
+    await live_socket.event("add", amount=5)
+    await live_socket.event("increment")
+
+    listed = await timeline(live_socket)
+    editor = await panel_get(live_socket, "replay", seq=1)
+    bare = await panel_get(live_socket, "replay", seq=2)
+
+    assert "data-djtt-replay-open" in listed.text
+    assert json.loads(editor_text(editor))["amount"] == 5
+    assert "type a new value" not in editor.text
+    assert json.loads(editor_text(bare)).get("amount") is None
+
+
+@pytest.mark.parametrize(
+    ("seq", "status", "message"),
+    [("", 400, "'seq' parameter is required"), ("x", 400, "whole number"), ("9", 404, "#9")],
+)
+async def test_a_replay_editor_for_a_bad_or_missing_event_is_refused(
+    live_socket, seq, status, message
+):
+    await live_socket.mount(COUNTER, "/counter/")
+    await live_socket.event("increment")
+
+    response = await panel_get(live_socket, "replay", seq=seq)
+
+    assert response.status_code == status
+    assert message in response.text
+    assert "<form" not in response.text
