@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -111,6 +111,18 @@ QUANTITY_PARTS = frozenset({"count", "length", "len", "size", "limit", "total", 
 SECRET_SUFFIXES = ("password", "passwd", "secret", "token", "apikey", "credential")
 
 _JOINED_PAIRS = frozenset(a + b for a, b in SECRET_NAME_PAIRS)
+#: Every secret name holds one of these in its lower-case text (a part, the first
+#: word of a pair, a suffix): a name holding none is not secret, without splitting it.
+_MAY_BE_SECRET_NAME = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in sorted(
+            SECRET_NAME_PARTS | {pair[0] for pair in SECRET_NAME_PAIRS} | set(SECRET_SUFFIXES),
+            key=len,
+            reverse=True,
+        )
+    )
+)
 _NAME_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _CARD_DIGITS = re.compile(r"^[\d -]{13,23}$")
 
@@ -217,6 +229,8 @@ def _normal(name: str) -> str:
 @lru_cache(maxsize=8192)
 def looks_secret(name: str) -> bool:
     """True when a key name looks like it holds a secret (plurals included)."""
+    if not _MAY_BE_SECRET_NAME.search(str(name).lower()):  # one C-speed scan rules most out
+        return False
     parts = [_singular(part) for part in name_parts(name)]
     if len(parts) > 1 and parts[-1] in QUANTITY_PARTS:
         return False
@@ -229,6 +243,20 @@ def looks_secret(name: str) -> bool:
 @lru_cache(maxsize=8192)
 def _compact_name(name: Any) -> str:
     return re.sub(r"[\s_\-]", "", str(name)).lower()
+
+
+def _spelled_any(words: Iterable[str]) -> re.Pattern[str]:
+    """Matches a name that may be one of ``words`` once spaces, ``_`` and ``-`` are removed.
+
+    A quick test only (it ignores case more widely than ``str.lower``): a match
+    is then confirmed with :func:`_compact_name`.
+    """
+    spelled = ("[\\s_\\-]*".join(map(re.escape, word)) for word in sorted(words))
+    return re.compile(r"[\s_\-]*(?:" + "|".join(spelled) + r")[\s_\-]*", re.IGNORECASE)
+
+
+_MAY_BE_NAMING = _spelled_any(NAMING_KEYS)
+_MAY_BE_VALUE = _spelled_any(VALUE_KEYS)
 
 
 # -- shapes ------------------------------------------------------------------------
@@ -360,11 +388,12 @@ _QUOTED = re.compile(
     r"(?<![\w-])[\"']?(?P<name>[A-Za-z_][\w.\- ]{0,63}?)[\"']?\s*[:=]\s*"
     r"(?P<q>[\"'])(?P<secret>(?:(?!(?P=q))[^\\\n]){1,2000})(?P=q)"
 )
-#: Matches wherever any of :data:`SHAPES` (or a private-key block) could start.
+#: Matches the lower-case text wherever any of :data:`SHAPES` (or a private-key
+#: block) could start. Searched case-sensitively: several times faster than
+#: ignoring case, and what each shape's own hint test reads.
 _MAY_HAVE_SHAPE = re.compile(
     "|".join(re.escape(hint) for shape in SHAPES for hint in shape.hint)
-    + r"|-----begin|\d[\d -]{11}",
-    re.IGNORECASE,
+    + r"|-----begin|\d[\d -]{11}"
 )
 _PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
 
@@ -492,12 +521,89 @@ class _Known:
             if len(str(value)) >= MIN_KNOWN_LENGTH:
                 self.texts.add(str(value))
 
+    def __bool__(self) -> bool:
+        """True once any secret value is known: then every value must be searched for it."""
+        return bool(self.texts or self.numbers)
+
     def long_texts(self) -> list[str]:
         """Known texts long enough to look for inside other text, longest first."""
         if self._long is None:
             long = (t for t in self.texts if len(t) >= MIN_KNOWN_LENGTH)
             self._long = sorted(long, key=len, reverse=True)
         return self._long
+
+
+#: Role bits of a key name: its value is secret; it names a sibling's field; it holds
+#: the value of the field a sibling names.
+_SECRET, _NAMING, _VALUE = 1, 2, 4
+#: Key names one masker remembers: more than a megabyte of state holds.
+MAX_REMEMBERED_NAMES = 1 << 18
+
+
+class _NameRoles:
+    """The role of each key name, decided once per masker and name.
+
+    Kept as sets of names, so that the keys of a whole dict are sorted out by
+    set operations at C speed: a state with 100 000 keys costs one decision per
+    distinct name, not one Python call per key and walk.
+    """
+
+    __slots__ = ("decide", "naming", "secret", "seen", "value")
+
+    def __init__(self, decide: Callable[[Any], bool]) -> None:
+        self.decide = decide
+        self.seen: set[str] = set()
+        self.secret: set[str] = set()
+        self.naming: set[str] = set()
+        self.value: set[str] = set()
+
+    def _role(self, name: Any) -> int:
+        text = str(name)
+        role = _SECRET if self.decide(name) else 0
+        if _MAY_BE_NAMING.fullmatch(text) and _compact_name(name) in NAMING_KEYS:
+            role |= _NAMING
+        if _MAY_BE_VALUE.fullmatch(text) and _compact_name(name) in VALUE_KEYS:
+            role |= _VALUE
+        return role
+
+    def of(self, name: Any) -> int:
+        """The role bits of one name."""
+        if isinstance(name, str) and name in self.seen:
+            return (
+                (_SECRET if name in self.secret else 0)
+                | (_NAMING if name in self.naming else 0)
+                | (_VALUE if name in self.value else 0)
+            )
+        return self.sort_in(name)
+
+    def sort_in(self, name: Any) -> int:
+        """Decide ``name`` and remember it (string names only, up to the bound)."""
+        role = self._role(name)
+        if isinstance(name, str) and len(self.seen) < MAX_REMEMBERED_NAMES:
+            self.seen.add(name)
+            for bit, names in (
+                (_SECRET, self.secret),
+                (_NAMING, self.naming),
+                (_VALUE, self.value),
+            ):
+                if role & bit:
+                    names.add(name)
+        return role
+
+    def sort_out(self, keys: KeysView[Any]) -> tuple[set[Any], set[Any], set[Any]]:
+        """The secret, naming and value keys among ``keys`` (a dict's keys)."""
+        found: tuple[set[Any], set[Any], set[Any]] = (set(), set(), set())
+        for name in keys - self.seen:  # new names, and any that are not strings
+            role = self.sort_in(name)
+            for bit, names in zip((_SECRET, _NAMING, _VALUE), found, strict=True):
+                if role & bit:
+                    names.add(name)
+        secret, naming, value = found
+        return (
+            secret | (keys & self.secret),
+            naming | (keys & self.naming),
+            value | (keys & self.value),
+        )
 
 
 class Masker:
@@ -513,7 +619,7 @@ class Masker:
         self.masked_names = frozenset(n.lower() for n in names) | frozenset(map(_normal, names))
         self.unmasked_names = frozenset(str(n).lower() for n in unmasked_names)
         self.patterns = tuple(_compiled(patterns))
-        self._decided: dict[str, bool] = {}
+        self._roles = _NameRoles(self._decide)
         self.signature = hashlib.sha256(
             repr(
                 (sorted(self.masked_names), sorted(self.unmasked_names))
@@ -544,12 +650,7 @@ class Masker:
 
     def is_secret_key(self, name: Any) -> bool:
         """True when values under this key must not be shown."""
-        decided = self._decided.get(name) if isinstance(name, str) else None
-        if decided is None:
-            decided = self._decide(name)
-            if isinstance(name, str) and len(self._decided) < 65536:
-                self._decided[name] = decided
-        return decided
+        return bool(self._roles.of(name) & _SECRET)
 
     def _decide(self, name: Any) -> bool:
         text = str(name)
@@ -567,13 +668,9 @@ class Masker:
 
     def secret_keys(self, mapping: Mapping[Any, Any]) -> set[Any]:
         """Keys of ``mapping`` whose values are secret by name or by a sibling's name."""
-        secret = {key for key in mapping if self.is_secret_key(key)}
-        named = any(
-            _compact_name(key) in NAMING_KEYS and self._names_secret(item)
-            for key, item in mapping.items()
-        )
-        if named:
-            secret |= {key for key in mapping if _compact_name(key) in VALUE_KEYS}
+        secret, naming, value = self._roles.sort_out(mapping.keys())
+        if any(self._names_secret(mapping[key]) for key in naming):
+            secret |= value
         return secret
 
     def _pair_value_secret(self, pair: Sequence[Any]) -> bool:
@@ -583,8 +680,8 @@ class Masker:
     def shape_spans(self, text: str) -> list[tuple[int, int]]:
         """Where credentials recognised by their text are in ``text``, merged."""
         spans: list[tuple[int, int]] = []
-        if _MAY_HAVE_SHAPE.search(text):  # one quick scan rules out most text
-            lowered = text.lower()
+        lowered = text.lower()
+        if _MAY_HAVE_SHAPE.search(lowered):  # one quick scan rules out most text
             for shape in SHAPES:
                 spans.extend(shape.spans(text, lowered))
             spans.extend(_pem_spans(text))
@@ -597,7 +694,7 @@ class Masker:
                 group = 1 if pattern.groups else 0
                 if found.end(group) > found.start(group):
                     spans.append(found.span(group))
-        return _merge(spans)
+        return _merge(spans) if spans else spans
 
     def _assigned_spans(self, regex: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
         for found in regex.finditer(text):
@@ -607,16 +704,19 @@ class Masker:
     # -- whole values and events ------------------------------------------------------
 
     def mask(self, value: Any) -> Any:
-        """A copy of ``value`` with every secret hidden, ``value`` being its own context."""
-        known = self._collect([value])
-        return self._masked(value, known)
+        """``value`` with every secret hidden, ``value`` being its own context.
+
+        A copy where anything is hidden; ``value`` itself when nothing is.
+        """
+        known, hits = self._collect([value])
+        return self._masked(value, known) if hits[0] or known else value
 
     def mask_text(self, text: str | None, context: Sequence[Any] = ()) -> str | None:
         """A text (an error message) with secrets cut out, the ``context`` values'
         secrets included."""
         if text is None:
             return None
-        known = self._collect([*context, text])
+        known, _ = self._collect([*context, text])
         return _as_text(self._scalar(str(text), known))
 
     def event(self, snapshot: EventSnapshot) -> MaskedSnapshot:
@@ -635,20 +735,25 @@ class Masker:
         values: list[Any] = []
         for snapshot in snapshots:
             values += [snapshot.params, snapshot.state_before, snapshot.state_after, snapshot.error]
-        known = self._collect(values)
+        known, hits = self._collect(values)
+
+        def masked(position: int) -> Any:
+            value = values[position] or {}
+            return self._masked(value, known) if hits[position] or known else value
+
         return [
             MaskedSnapshot(
                 event_name=snapshot.event_name,
-                params=self._masked(snapshot.params or {}, known),
+                params=masked(4 * number),
                 ref=snapshot.ref,
                 ts=snapshot.ts,
-                state_before=self._masked(snapshot.state_before or {}, known),
-                state_after=self._masked(snapshot.state_after or {}, known),
+                state_before=masked(4 * number + 1),
+                state_after=masked(4 * number + 2),
                 error=_as_text(self._scalar(str(snapshot.error), known))
                 if snapshot.error
                 else snapshot.error,
             )
-            for snapshot in snapshots
+            for number, snapshot in enumerate(snapshots)
         ]
 
     def beside_event(self, value: Any, snapshot: EventSnapshot | None) -> Any:
@@ -662,25 +767,57 @@ class Masker:
 
     # -- the two walks ----------------------------------------------------------------
 
-    def _collect(self, roots: Iterable[Any]) -> _Known:
-        """Every secret in ``roots``: values under secret keys, and secret-shaped text."""
+    def _collect(self, roots: Sequence[Any]) -> tuple[_Known, list[bool]]:
+        """Every secret in ``roots`` (values under secret keys, secret-shaped text),
+        and for each root whether anything in it is hidden."""
         known = _Known(set(), set())
-        stack: list[tuple[Any, bool, bool]] = [(root, False, False) for root in roots]
+        return known, [self._collect_root(root, known) for root in roots]
+
+    def _collect_root(self, root: Any, known: _Known) -> bool:
+        hit = False
+        stack: list[tuple[Any, bool, bool]] = [(root, False, False)]
         while stack:
             value, secret, pair = stack.pop()
             if isinstance(value, dict):
                 hidden = set() if secret else self.secret_keys(value)
-                stack.extend((item, secret or key in hidden, False) for key, item in value.items())
+                if secret or hidden:
+                    hit = True
+                    stack.extend(
+                        (item, secret or key in hidden, False) for key, item in value.items()
+                    )
+                    continue
+                for item in value.values():  # scalars here, without a trip through the stack
+                    if isinstance(item, str):
+                        hit = self._collect_text(item, known) or hit
+                    elif isinstance(item, (dict, list, tuple)):
+                        stack.append((item, False, False))
             elif isinstance(value, (list, tuple)):
-                hidden = {1} if pair and not secret and self._pair_value_secret(value) else set()
                 pairs = _is_pair_list(value)
-                stack.extend((item, secret or i in hidden, pairs) for i, item in enumerate(value))
-            elif secret or looks_like_card_number(value):
+                if secret or (pair and self._pair_value_secret(value)):
+                    hit = True
+                    stack.extend((item, secret or i == 1, pairs) for i, item in enumerate(value))
+                    continue
+                for item in value:
+                    if isinstance(item, str):
+                        hit = self._collect_text(item, known) or hit
+                    elif isinstance(item, (dict, list, tuple)):
+                        stack.append((item, False, pairs))
+            elif secret:
+                hit = True
                 known.add(value)
             elif isinstance(value, str):
-                for start, end in known.shape_spans(self, value):
-                    known.add(value[start:end])
-        return known
+                hit = self._collect_text(value, known) or hit
+        return hit
+
+    def _collect_text(self, text: str, known: _Known) -> bool:
+        """Know the secrets in ``text`` (all of it, or secret-shaped pieces); True if any."""
+        if looks_like_card_number(text):
+            known.add(text)
+            return True
+        spans = known.shape_spans(self, text)
+        for start, end in spans:
+            known.add(text[start:end])
+        return bool(spans)
 
     def _masked(self, root: Any, known: _Known) -> Any:
         """A copy of ``root`` with secret keys, known secrets and secret shapes hidden."""
@@ -695,9 +832,11 @@ class Masker:
                 for key, item in value.items():
                     if key in hidden:
                         out[key] = Masked(_digest(item))
-                    else:
-                        out[key] = None
+                    elif isinstance(item, (dict, list, tuple)):
+                        out[key] = None  # keeps the recorded key order
                         stack.append((item, out, key, False))
+                    else:
+                        out[key] = self._scalar(item, known)
             elif isinstance(value, (list, tuple)):
                 hidden_positions = {1} if pair and self._pair_value_secret(value) else set()
                 pairs = _is_pair_list(value)
