@@ -34,7 +34,7 @@ from typing import Any
 from django.http import HttpRequest
 from djust.time_travel import EventSnapshot
 
-from . import history
+from . import history, limits
 from .export import timeline_document
 from .live import dotted_path, is_owner, owner_of, same_browser
 from .masking import Masker
@@ -149,15 +149,17 @@ def note_tab(view: Any, tab: str | None) -> None:
 
 
 def _as_recorded(entries: list[history.Entry]) -> bytes:
-    """The events exactly as djust recorded them (JSON-native: djust records only that)."""
+    """The events exactly as djust recorded them (JSON-native: djust records only that).
+
+    Escaped to ASCII: a lone surrogate (which UTF-8 cannot encode) comes back as it was.
+    """
     return json.dumps(
         [
             {"seq": entry.seq, "snapshot": {f: getattr(entry.snapshot, f) for f in _FIELDS}}
             for entry in entries
         ],
-        ensure_ascii=False,
         default=str,
-    ).encode("utf-8")
+    ).encode("ascii")
 
 
 _FIELDS = ("event_name", "params", "ref", "ts", "state_before", "state_after", "error")
@@ -169,8 +171,9 @@ def _fitting(
     """The export and the recorded states of the newest events that fit in ``limit``
     bytes together, and how many events they hold."""
     while True:
+        shown = [limits.displayable_entry(entry) for entry in entries]
         document = json.dumps(
-            timeline_document(view_path, entries, masker), ensure_ascii=False, default=str
+            timeline_document(view_path, shown, masker), ensure_ascii=False, default=str
         ).encode("utf-8")
         recorded = _as_recorded(entries) if len(document) <= limit else b""
         if len(document) + len(recorded) <= limit or len(entries) <= 1:

@@ -231,6 +231,11 @@ def looks_secret(name: str) -> bool:
     """True when a key name looks like it holds a secret (plurals included)."""
     if not _MAY_BE_SECRET_NAME.search(str(name).lower()):  # one C-speed scan rules most out
         return False
+    return parts_look_secret(name)
+
+
+def parts_look_secret(name: str) -> bool:
+    """:func:`looks_secret` from the name's parts alone, without the quick scan."""
     parts = [_singular(part) for part in name_parts(name)]
     if len(parts) > 1 and parts[-1] in QUANTITY_PARTS:
         return False

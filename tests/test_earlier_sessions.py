@@ -213,3 +213,21 @@ async def test_the_unmasked_states_count_against_the_byte_budget(live_socket):
     assert kept.recorded and kept.size == len(kept.document) + len(kept.recorded)
     assert earlier.STORE.bytes_held() == kept.size
     assert [e.seq for e in kept.recorded_entries()] == [1, 2, 3]
+
+
+async def test_a_session_with_lone_surrogates_is_kept_shown_replaced_and_recorded_exactly(
+    live_socket,
+):
+    lone = "a\ud800b"
+    await live_socket.mount("tests.live_views.HostileView", url="/hostile/")
+    await live_socket.event("store", key="k", value=lone)
+    await panel_get(live_socket, "timeline", tab=TAB)
+    await live_socket.close()
+    (kept,) = earlier.STORE.of_all()
+    (recorded,) = kept.recorded_entries()
+    assert recorded.snapshot.state_after["data"] == {"k": lone}  # what a check runs from
+
+    opened = await earlier_get(live_socket, tab=TAB, id=kept.id)
+    assert opened.status_code == 200 and "a\ufffdb" in opened.content.decode()
+    exported = json.loads((await earlier_get(live_socket, id=kept.id, format="json")).content)
+    assert exported["events"][0]["params"]["value"] == "a\ufffdb"
