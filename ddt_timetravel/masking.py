@@ -768,7 +768,8 @@ class Masker:
         if snapshot is not None:
             values += [snapshot.params, snapshot.state_before, snapshot.state_after]
             values.append(snapshot.error)
-        return self._masked(value, self._collect(values))
+        known, _ = self._collect(values)
+        return self._masked(value, known)
 
     # -- the two walks ----------------------------------------------------------------
 

@@ -103,7 +103,7 @@ def placed(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], str | None]
         plain = draw(st.sampled_from(PLAIN_NAMES))
         if rule == "name":
             where = draw(st.sampled_from([params, state]))
-            where[name] = draw(st.sampled_from([value, [value], {"a": value}]))
+            where[fresh(where, name)] = draw(st.sampled_from([value, [value], {"a": value}]))
         elif rule == "context":
             params.update({"field": name, "value": value, "_target": name})
         elif rule == "pairs":
