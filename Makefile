@@ -1,11 +1,14 @@
 # ddt-timetravel developer tasks. Needs only python3 (with pip), make and git:
 # `make test` creates .venv, installs the project with its dev extras, installs
-# Debian's Chromium and redis-server when it can, then runs ruff and pytest.
+# Debian's Chromium and redis-server when it can, then runs the linters (ruff,
+# and Biome for the JavaScript, from the npm registry) and pytest.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Biome, at the version package-lock.json pins, in node_modules/.
+BIOME := node_modules/.bin/biome
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
@@ -32,15 +35,19 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet -e ".[dev]"
 	@touch "$(STAMP)"
 
+# Reinstalled whenever package-lock.json changes (npm comes from Debian when missing).
+$(BIOME): package-lock.json
+	sh scripts/ensure-node.sh
+	npm ci --no-audit --no-fund --silent
+	@touch "$(BIOME)"
+
 demo: venv
 	DJANGO_SETTINGS_MODULE=demo_project.settings $(BIN)/python demo/manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=demo_project.settings $(BIN)/python demo/manage.py runserver $(DEMO_ADDR)
 
-test: venv
+test: lint
 	sh scripts/ensure-chromium.sh
 	sh scripts/ensure-redis.sh
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks (bench/): ratios measured side by side, printed as Markdown tables.
@@ -68,18 +75,20 @@ $(MUTATE_STAMP): $(STAMP)
 mutate: $(MUTATE_STAMP)
 	$(BIN)/python scripts/mutate.py $(MUTATE_ARGS)
 
-lint: venv
+lint: venv $(BIOME)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIOME) check static
 
-format: venv
+format: venv $(BIOME)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIOME) check --write static
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache test-results *.egg-info
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" node_modules

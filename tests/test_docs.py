@@ -71,10 +71,10 @@ def _python_strings(path: Path) -> list[str]:
 
 
 def _panel_sources() -> str:
-    """Everything the panel can say: templates, script and the Python messages."""
+    """Everything the panel can say: templates, scripts and the Python messages."""
     texts = [
         *(REPO_ROOT / "templates" / "ddt_timetravel").glob("*.html"),
-        REPO_ROOT / "static" / "ddt_timetravel" / "panel.js",
+        *(REPO_ROOT / "static" / "ddt_timetravel").glob("*.js"),
     ]
     parts = [path.read_text(encoding="utf-8") for path in texts]
     for module in sorted((REPO_ROOT / "ddt_timetravel").glob("*.py")):

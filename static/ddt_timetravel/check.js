@@ -2,35 +2,39 @@
 // code as it is now, a few at a time; each answer adds its rows and says what is
 // left, so the panel shows progress, and Cancel simply stops asking.
 
+import { currentFilters } from "./filters.js";
+import { csrfToken, htmlFragment } from "./server.js";
+import { delegate, panelRoot } from "./toolbar.js";
+import { view } from "./view_state.js";
+
 const check = { running: false, cancelled: false };
 
-export function initCheck(djDebug, context) {
-    djDebug.addEventListener("click", (event) => {
-        const start = event.target.closest("[data-djtt-check-start]");
-        if (start) runCheck(context(), start.closest("[data-djtt-check]"));
-        else if (event.target.closest("[data-djtt-check-cancel]")) check.cancelled = true;
+export function initCheck(djDebug) {
+    delegate(djDebug, "click", "[data-djtt-check-start]", (start) => runCheck(start.closest("[data-djtt-check]")));
+    delegate(djDebug, "click", "[data-djtt-check-cancel]", () => {
+        check.cancelled = true;
     });
 }
 
-function checkUrl(box, ctx, from, to, begin) {
+function checkUrl(box, from, to, begin) {
     const url = new URL(box.dataset.checkUrl, window.location.href);
     // An earlier session's check runs on what the server kept: no socket needed.
     if (box.dataset.earlier) url.searchParams.set("earlier", box.dataset.earlier);
-    else url.searchParams.set("session", ctx.sessionId);
+    else url.searchParams.set("session", view.sessionId);
     url.searchParams.set("from", from);
     if (to) url.searchParams.set("to", to);
-    for (const [name, value] of Object.entries(ctx.filters || {})) {
+    for (const [name, value] of Object.entries(currentFilters())) {
         if (value) url.searchParams.set(name, value);
     }
     if (begin) url.searchParams.set("begin", "1");
     return url;
 }
 
-async function askChunk(url, csrfToken) {
+async function askChunk(url) {
     const response = await fetch(url, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken },
+        headers: { "X-CSRFToken": csrfToken() },
     });
     if (response.status === 403) {
         throw new Error("The check was refused: this page has no CSRF token (add {% csrf_token %} to the template).");
@@ -58,22 +62,23 @@ function summary(done, total, diverged, first, cancelled) {
     return `${head}All ${done} checked events still produce the recorded state.`;
 }
 
-async function runCheck(ctx, box) {
-    if (!box || check.running) return;
+async function runCheck(box) {
+    const root = panelRoot();
+    if (!root || !box || check.running) return;
     const message = box.querySelector("[data-djtt-check-msg]");
     const progress = box.querySelector("[data-djtt-check-progress]");
     const rows = box.querySelector("[data-djtt-check-rows]");
     const start = box.querySelector("[data-djtt-check-start]");
     const cancel = box.querySelector("[data-djtt-check-cancel]");
     message.textContent = "";
-    if (!ctx.sessionId && !box.dataset.earlier) {
+    if (!view.sessionId && !box.dataset.earlier) {
         message.textContent = "The LiveView socket has not connected yet: nothing to check.";
         return;
     }
     // An earlier session is checked whole (its rows follow the filters, not the range).
-    const form = !box.dataset.earlier && ctx.root.querySelector("[data-djtt-export-form]");
-    const from = (form && form.elements.namedItem("from").value) || "1";
-    const to = (form && form.elements.namedItem("to").value) || "";
+    const form = !box.dataset.earlier && root.querySelector("[data-djtt-export-form]");
+    const from = form?.elements.namedItem("from").value || "1";
+    const to = form?.elements.namedItem("to").value || "";
     if (to && Number(to) < Number(from)) {
         message.textContent = `Nothing to check: the range is reversed (#${from} comes after #${to}).`;
         return;
@@ -90,10 +95,8 @@ async function runCheck(ctx, box) {
     let first = null;
     try {
         while (next !== null && !check.cancelled) {
-            const body = await askChunk(checkUrl(box, ctx, next, to, done === 0), ctx.csrfToken);
-            const template = document.createElement("template");
-            template.innerHTML = body.html;
-            rows.append(template.content);
+            const body = await askChunk(checkUrl(box, next, to, done === 0));
+            rows.append(htmlFragment(body.html));
             box.querySelector("[data-djtt-check-not-contained]").textContent = body.not_contained;
             box.querySelector("[data-djtt-check-result]").hidden = false;
             done += body.checked;

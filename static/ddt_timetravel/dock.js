@@ -91,7 +91,7 @@ function resizeTo(panel, side, size) {
 
 function startResize(event) {
     const handle = event.target.closest("[data-djtt-resize]");
-    const panel = handle && handle.closest(`#${panelId}`);
+    const panel = handle?.closest(`#${panelId}`);
     if (!panel) return;
     event.preventDefault();
     const side = onSide(panel);
@@ -116,8 +116,8 @@ function startResize(event) {
 // The handle is a separator: the arrow keys grow and shrink the dock, Home and End
 // take it to its smallest and largest.
 function onHandleKey(event) {
-    const handle = event.target.closest && event.target.closest("[data-djtt-resize]");
-    const panel = handle && handle.closest(`#${panelId}`);
+    const handle = event.target.closest?.("[data-djtt-resize]");
+    const panel = handle?.closest(`#${panelId}`);
     if (!panel) return;
     const side = onSide(panel);
     const rect = panel.getBoundingClientRect();
@@ -132,7 +132,7 @@ function onHandleKey(event) {
 
 function onSideClick(event) {
     const toggle = event.target.closest("[data-djtt-dock-side]");
-    const panel = toggle && toggle.closest(`#${panelId}`);
+    const panel = toggle?.closest(`#${panelId}`);
     if (!panel) return;
     const side = !panel.classList.contains("djtt-side");
     panel.classList.toggle("djtt-side", side);
@@ -151,7 +151,7 @@ function onToolbarChange(mutations) {
         if ((mutation.oldValue || "").split(" ").includes("djdt-hidden")) continue;
         const active = djDebug.getRootNode().activeElement;
         const link = djDebug.querySelector(`#djdt-${panelId} a`);
-        if (active && panel.contains(active) && link && link.getClientRects().length) link.focus();
+        if (active && panel.contains(active) && link?.getClientRects().length) link.focus();
     }
     reserveRoom();
 }

@@ -5,15 +5,18 @@
 // which tab a view belonged to. The server keeps the masked timeline when the view
 // goes away; this module lists them and opens one read-only, like an import.
 
+import { showReadOnly } from "./inspect.js";
+import { report } from "./messages.js";
+import { fetchFragment } from "./server.js";
 import { readStored, store } from "./storage.js";
+import { delegate, panelRoot, switchedOff } from "./toolbar.js";
+import { view } from "./view_state.js";
 
 const TAB_KEY = "djtt.tab";
 const SEEN_KEY = "djtt.earlierSeen";
-const GONE =
-    "The earlier sessions of this tab are gone: the server restarted (they are kept in its memory only).";
+const GONE = "The earlier sessions of this tab are gone: the server restarted (they are kept in its memory only).";
 
 const earlierState = { count: 0, listOpen: false };
-let panel = null; // helpers handed over by panel.js
 
 function newId() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -46,8 +49,7 @@ function remember(count) {
 function listUrl(root, params) {
     const url = new URL(root.dataset.earlierUrl, window.location.href);
     url.searchParams.set("tab", tabId());
-    const session = panel.sessionId(); // the page's view: may a state go into it?
-    if (session) url.searchParams.set("session", session);
+    if (view.sessionId) url.searchParams.set("session", view.sessionId); // the page's view: may a state go into it?
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url;
 }
@@ -61,16 +63,16 @@ function showCount(root) {
 }
 
 async function loadList(root) {
-    if (!root.dataset.earlierUrl || panel.switchedOff()) return; // unticked: ask nothing
+    if (!root.dataset.earlierUrl || switchedOff()) return; // unticked: ask nothing
     let fragment;
     try {
-        fragment = await panel.fetchFragment(listUrl(root, {}));
-    } catch (error) {
+        fragment = await fetchFragment(listUrl(root, {}));
+    } catch (_error) {
         return; // the poll reports a server that is down
     }
     const list = fragment.querySelector("[data-djtt-earlier-list]");
     const count = list ? Number(list.dataset.count) || 0 : 0;
-    if (count === 0 && seenBefore() > 0) panel.report("main", GONE, "info");
+    if (count === 0 && seenBefore() > 0) report("main", GONE, "info");
     earlierState.count = count;
     remember(count);
     showCount(root);
@@ -81,59 +83,35 @@ async function loadList(root) {
 
 async function openEarlier(root, id) {
     try {
-        const fragment = await panel.fetchFragment(listUrl(root, { id }));
-        panel.showReadOnly(fragment);
+        const fragment = await fetchFragment(listUrl(root, { id }));
+        showReadOnly(fragment);
         earlierState.listOpen = false;
         showCount(root);
         const box = root.querySelector("[data-djtt-earlier-box]");
         if (box) box.hidden = true;
     } catch (error) {
-        panel.report("main", error.message);
+        report("main", error.message);
         loadList(root); // it may have been dropped: show what is kept now
     }
 }
 
-function onEarlierClick(event) {
-    const root = panel.root();
+function onToggleClick() {
+    const root = panelRoot();
     if (!root) return;
-    if (event.target.closest("[data-djtt-earlier-toggle]")) {
-        earlierState.listOpen = !earlierState.listOpen;
-        showCount(root);
-        loadList(root);
-        return;
-    }
-    const open = event.target.closest("[data-djtt-earlier]");
-    if (open) {
-        openEarlier(root, open.dataset.djttEarlier);
-        return;
-    }
-    const restore = event.target.closest("[data-djtt-earlier-restore]");
-    if (restore) {
-        restoreIntoPage(restore);
-        return;
-    }
-    const link = event.target.closest("[data-djtt-earlier-export]");
-    if (link) link.href = listUrl(root, { id: link.dataset.id, format: link.dataset.djttEarlierExport }).href;
+    earlierState.listOpen = !earlierState.listOpen;
+    showCount(root);
+    loadList(root);
 }
 
-// "Restore this state into the current page": djust's jump frame naming the kept
-// session's state; the server puts it back (from the states as recorded, unmasked).
-function restoreIntoPage(button) {
-    const row = button.closest("[data-tt-seq]");
-    const opened = button.closest("[data-djtt-imported]");
-    const title = opened && opened.querySelector("[data-djtt-earlier-open]");
-    if (!row || !title) return;
-    const seq = Number(row.dataset.ttSeq);
-    const which = button.dataset.djttEarlierRestore;
-    panel.sendEarlierState(
-        {
-            type: "time_travel_jump",
-            index: 0,
-            which,
-            ddt_earlier: { id: title.dataset.djttEarlierOpen, seq, which },
-        },
-        `the state ${which} #${seq} of the earlier session`,
-    );
+function onOpenClick(button) {
+    const root = panelRoot();
+    if (root) openEarlier(root, button.dataset.djttEarlier);
+}
+
+// The export links get their URL as they are clicked: the tab id is read then.
+function onExportClick(link) {
+    const root = panelRoot();
+    if (root) link.href = listUrl(root, { id: link.dataset.id, format: link.dataset.djttEarlierExport }).href;
 }
 
 // The socket has a (new) session: a view instance replaced by it may now be kept.
@@ -141,9 +119,10 @@ export function sessionChanged(root) {
     window.setTimeout(() => loadList(root), 300);
 }
 
-export function listenForEarlier(djDebug, helpers) {
-    panel = helpers;
-    djDebug.addEventListener("click", onEarlierClick);
+export function listenForEarlier(djDebug) {
+    delegate(djDebug, "click", "[data-djtt-earlier-toggle]", onToggleClick);
+    delegate(djDebug, "click", "[data-djtt-earlier]", onOpenClick);
+    delegate(djDebug, "click", "[data-djtt-earlier-export]", onExportClick);
 }
 
 // The list is asked for once the page's socket has a session (see sessionChanged):

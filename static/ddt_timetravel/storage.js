@@ -5,7 +5,7 @@
 export function readStored(area, key) {
     try {
         return window[area].getItem(key);
-    } catch (error) {
+    } catch {
         return null;
     }
 }
@@ -13,7 +13,7 @@ export function readStored(area, key) {
 export function store(area, key, value) {
     try {
         window[area].setItem(key, String(value));
-    } catch (error) {
+    } catch {
         // nothing kept: see above
     }
 }

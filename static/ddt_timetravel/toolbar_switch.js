@@ -20,9 +20,9 @@ async function switchTo(djDebug, button, requestId) {
     url.searchParams.set("request_id", requestId);
     url.searchParams.set("exclude_history", "True");
     const place = button.closest("[data-djtt-open-toolbar]");
-    const status = place && place.querySelector("[data-djtt-toolbar-status]");
+    const status = place?.querySelector("[data-djtt-toolbar-status]");
     const response = await fetch(url, { credentials: "same-origin" }).catch(() => null);
-    const data = response && response.ok ? await response.json() : null;
+    const data = response?.ok ? await response.json() : null;
     if (!data || Object.keys(data).length === 0) {
         if (status) status.textContent = "This event is no longer in the toolbar's history (RESULTS_CACHE_SIZE).";
         return;

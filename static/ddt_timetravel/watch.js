@@ -2,10 +2,14 @@
 //
 // The server evaluates and draws everything (watch/, key/ and charts/ endpoints);
 // this module asks, marks the rows the answer names and moves the selection.
-// It gets the panel's own helpers from panel.js at init, so the two share one
-// idea of the root, the socket session and the selected row.
 
+import { debounce } from "../debug_toolbar/js/utils.js";
+import { report } from "./messages.js";
+import { rowOf, rowsOf, selectedSeq, selectRow, setActiveRow } from "./rows.js";
+import { endpointUrl, fetchFragment, panelFetch } from "./server.js";
 import { readStored, store } from "./storage.js";
+import { delegate, panelRoot } from "./toolbar.js";
+import { view } from "./view_state.js";
 
 const WATCH_KEY = "djtt.watch";
 const WATCH_DELAY_MS = 300;
@@ -15,15 +19,11 @@ const watchState = {
     expression: loadExpression(),
     holds: [], // event numbers where the expression holds, oldest first
     generation: 0, // bumped on every new expression: older answers are dropped
-    timer: null, // the expression being typed, evaluated once typing pauses
-    rowsTimer: null, // re-evaluation after new rows arrive
     chartsOpen: false,
     chartsAt: 0,
     chartsTimer: null,
     keyShown: "", // the key whose history is open
 };
-
-let panel = null; // helpers handed over by panel.js
 
 function loadExpression() {
     return readStored("sessionStorage", WATCH_KEY) || "";
@@ -48,7 +48,7 @@ function sayWatch(root, text, kind = "") {
 function markRows(root) {
     const hits = new Set(watchState.holds.map(String));
     const first = watchState.holds.length ? String(watchState.holds[0]) : null;
-    for (const row of panel.rows(root)) {
+    for (const row of rowsOf(root)) {
         const seq = row.dataset.ttSeq;
         row.classList.toggle("djtt-watch-hit", hits.has(seq));
         row.classList.toggle("djtt-watch-first", seq === first);
@@ -73,11 +73,11 @@ async function evaluate(root, { select }) {
         markRows(root);
         return;
     }
-    if (!panel.sessionId()) return;
-    const url = panel.endpointUrl(root, "watchUrl", { expr: expression });
+    if (!view.sessionId) return;
+    const url = endpointUrl(root, "watchUrl", { expr: expression });
     let answer;
     try {
-        const response = await panel.fetch(url);
+        const response = await panelFetch(url);
         answer = await response.json().catch(() => ({ error: `The panel request failed (${response.status}).` }));
     } catch (error) {
         if (generation === watchState.generation) sayWatch(root, error.message, "error");
@@ -99,13 +99,13 @@ async function evaluate(root, { select }) {
 
 // Select an event's row: open its detail, bring it into view and (unless told not to) focus it.
 function selectEvent(root, seq, { focus = true } = {}) {
-    const row = panel.rowOf(root, seq);
+    const row = rowOf(root, seq);
     if (!row) {
-        panel.report("main", `Event #${seq} is not in the list (filtered out or no longer held).`);
+        report("main", `Event #${seq} is not in the list (filtered out or no longer held).`);
         return;
     }
-    panel.setActiveRow(root, row);
-    panel.selectRow(root, row);
+    setActiveRow(root, row);
+    selectRow(row);
     if (focus) row.focus();
     row.scrollIntoView({ block: "nearest" });
 }
@@ -115,7 +115,7 @@ function step(root, direction) {
     const holds = watchState.holds;
     if (!holds.length) return false;
     const focused = root.querySelector("[data-tt-seq]:focus");
-    const current = focused ? Number(focused.dataset.ttSeq) : panel.selected();
+    const current = focused ? Number(focused.dataset.ttSeq) : selectedSeq();
     let target;
     if (direction === "older") {
         const older = holds.filter((seq) => current !== null && seq < current);
@@ -127,37 +127,34 @@ function step(root, direction) {
     return true;
 }
 
-function onWatchInput(event) {
-    const input = event.target.matches && event.target.matches("[data-djtt-watch]") ? event.target : null;
-    const root = panel.root();
-    if (!input || !root) return;
-    window.clearTimeout(watchState.timer);
-    watchState.timer = window.setTimeout(() => {
-        watchState.expression = input.value.trim();
-        saveExpression();
-        evaluate(root, { select: true });
-    }, WATCH_DELAY_MS);
-}
+// The expression being typed is evaluated once typing pauses.
+const evaluateTyped = debounce((input) => {
+    const root = panelRoot();
+    watchState.expression = input.value.trim();
+    saveExpression();
+    if (root) evaluate(root, { select: true });
+}, WATCH_DELAY_MS);
+
+// New rows re-evaluate on their own timer: an expression being typed is not dropped.
+const evaluateAfterRows = debounce((root) => evaluate(root, { select: false }), WATCH_DELAY_MS);
 
 // "Clear" in the filter bar clears the watch too: it is saved with the filters.
-function onFiltersReset(event) {
-    const root = panel.root();
-    if (!root || !event.target.matches || !event.target.matches("[data-djtt-filters]")) return;
-    window.clearTimeout(watchState.timer);
+function onFiltersReset() {
+    const root = panelRoot();
+    if (!root) return;
     watchState.expression = "";
     saveExpression();
     evaluate(root, { select: false });
 }
 
-function onWatchStep(event) {
-    const button = event.target.closest("[data-djtt-watch-step]");
-    const root = panel.root();
-    if (button && root) step(root, button.dataset.djttWatchStep);
+function onWatchStep(button) {
+    const root = panelRoot();
+    if (root) step(root, button.dataset.djttWatchStep);
 }
 
 function onWatchKey(event) {
-    const root = panel.root();
-    if (!root || !root.contains(event.target)) return;
+    const root = panelRoot();
+    if (!root?.contains(event.target)) return;
     if (event.key === "Enter" && event.target.matches("[data-djtt-watch]") && watchState.holds.length) {
         event.preventDefault();
         selectEvent(root, watchState.holds[0]); // to the first match, to restore it with Enter
@@ -173,7 +170,7 @@ function onWatchKey(event) {
 // The history opens in the detail of the row it was asked from, above its diff,
 // so the list keeps its room; one history at a time.
 function keyBox(root, from) {
-    const detail = from && from.closest("details[data-djtt-diff]");
+    const detail = from?.closest("details[data-djtt-diff]");
     if (!detail) return null;
     for (const other of root.querySelectorAll("[data-djtt-key-box]")) {
         if (!detail.contains(other)) other.remove();
@@ -196,7 +193,7 @@ async function showKeyHistory(root, key, from) {
     watchState.keyShown = key;
     box.textContent = "Loading…";
     try {
-        const fragment = await panel.fetchFragment(panel.endpointUrl(root, "keyUrl", { keypath: key }));
+        const fragment = await fetchFragment(endpointUrl(root, "keyUrl", { keypath: key }));
         if (watchState.keyShown !== key) return;
         const close = document.createElement("button");
         close.type = "button";
@@ -213,36 +210,32 @@ async function showKeyHistory(root, key, from) {
     }
 }
 
-function onKeyHistoryClick(event) {
-    const button = event.target.closest("[data-djtt-key-history]");
-    const root = panel.root();
-    if (!button || !root) return;
+function onKeyHistoryClick(button, event) {
+    const root = panelRoot();
+    if (!root) return;
     event.preventDefault();
     showKeyHistory(root, button.dataset.djttKeyHistory, button);
 }
 
-function onKeyCloseClick(event) {
-    const close = event.target.closest("[data-djtt-key-close]");
-    if (!close) return;
+function onKeyCloseClick(close) {
     const box = close.closest("[data-djtt-key-box]");
-    const button = box && box.parentElement && box.parentElement.querySelector("[data-djtt-key-history]");
+    const button = box?.parentElement?.querySelector("[data-djtt-key-history]");
     watchState.keyShown = "";
     if (box) box.remove();
     if (button) button.focus();
 }
 
-function onSelectClick(event) {
-    const target = event.target.closest("[data-djtt-select]");
-    const root = panel.root();
-    if (target && root && root.contains(target)) selectEvent(root, Number(target.dataset.djttSelect));
+function onSelectClick(target) {
+    const root = panelRoot();
+    if (root?.contains(target)) selectEvent(root, Number(target.dataset.djttSelect));
 }
 
 async function drawCharts(root) {
     const box = root.querySelector("[data-djtt-charts-box]");
-    if (!box || !watchState.chartsOpen || !panel.sessionId()) return;
+    if (!box || !watchState.chartsOpen || !view.sessionId) return;
     watchState.chartsAt = Date.now();
     try {
-        box.replaceChildren(await panel.fetchFragment(panel.endpointUrl(root, "chartsUrl", {})));
+        box.replaceChildren(await fetchFragment(endpointUrl(root, "chartsUrl", {})));
     } catch (error) {
         box.textContent = error.message;
     }
@@ -258,18 +251,16 @@ function showCharts(root, open) {
     if (open) drawCharts(root);
 }
 
-function onChartsToggle(event) {
-    const root = panel.root();
-    if (root && event.target.closest("[data-djtt-charts-toggle]")) showCharts(root, !watchState.chartsOpen);
+function onChartsToggle() {
+    const root = panelRoot();
+    if (root) showCharts(root, !watchState.chartsOpen);
 }
 
 // New rows arrived (or the list was rebuilt): mark them, and redraw what is open.
 export function rowsChanged(root) {
     markRows(root);
     if (watchState.expression) {
-        // Its own timer: an expression being typed (watchState.timer) must not be dropped.
-        window.clearTimeout(watchState.rowsTimer);
-        watchState.rowsTimer = window.setTimeout(() => evaluate(root, { select: false }), WATCH_DELAY_MS);
+        evaluateAfterRows(root);
     }
     if (watchState.chartsOpen && !watchState.chartsTimer) {
         const wait = Math.max(0, CHARTS_MIN_GAP_MS - (Date.now() - watchState.chartsAt));
@@ -281,16 +272,15 @@ export function rowsChanged(root) {
 }
 
 // Once per page: listen on the toolbar. On every render of the panel: fill it in.
-export function listenForWatch(djDebug, helpers) {
-    panel = helpers;
-    djDebug.addEventListener("input", onWatchInput);
-    djDebug.addEventListener("reset", onFiltersReset);
-    djDebug.addEventListener("click", onWatchStep);
-    djDebug.addEventListener("click", onKeyHistoryClick);
-    djDebug.addEventListener("click", onKeyCloseClick);
-    djDebug.addEventListener("click", onSelectClick);
-    djDebug.addEventListener("click", onChartsToggle);
-    djDebug.addEventListener("keydown", onWatchKey, true);
+export function listenForWatch(djDebug) {
+    delegate(djDebug, "input", "[data-djtt-watch]", evaluateTyped);
+    delegate(djDebug, "reset", "[data-djtt-filters]", onFiltersReset);
+    delegate(djDebug, "click", "[data-djtt-watch-step]", onWatchStep);
+    delegate(djDebug, "click", "[data-djtt-key-history]", onKeyHistoryClick);
+    delegate(djDebug, "click", "[data-djtt-key-close]", onKeyCloseClick);
+    delegate(djDebug, "click", "[data-djtt-select]", onSelectClick);
+    delegate(djDebug, "click", "[data-djtt-charts-toggle]", onChartsToggle);
+    djDebug.addEventListener("keydown", onWatchKey, true); // before the list's own keys
 }
 
 export function initWatch(root) {
