@@ -76,7 +76,7 @@ async function runCheck(box) {
         return;
     }
     // An earlier session is checked whole (its rows follow the filters, not the range).
-    const form = !box.dataset.earlier && root.querySelector("[data-djtt-export-form]");
+    const form = box.dataset.earlier ? null : root.querySelector("[data-djtt-export-form]");
     const from = form?.elements.namedItem("from").value || "1";
     const to = form?.elements.namedItem("to").value || "";
     if (to && Number(to) < Number(from)) {
