@@ -39,6 +39,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", nargs="+", choices=[name for name, _ in SCRIPTS], help="run only these"
     )
+    parser.add_argument("--list", action="store_true", help="print the scripts' names and stop")
     return parser.parse_args(argv)
 
 
@@ -52,6 +53,9 @@ def _run(name: str, extra: list[str]) -> tuple[bool, float]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    if args.list:
+        print("\n".join(name for name, _ in SCRIPTS))
+        return 0
     extra = ["--smoke"] if args.smoke else []
     if args.reps:
         extra += ["--reps", str(args.reps)]

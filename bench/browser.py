@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +50,8 @@ from bench.common import (
     ratio,
     verdict,
 )
-from bench.server import serve_demo
+from demo_harness import serve_demo
+from demo_harness.chromium import chromium
 
 MAX_EVENTS = 1000
 #: Rows that count as "on screen" at most: what this panel fetches first.
@@ -370,25 +369,6 @@ def settle(page: Any) -> None:
     page.wait_for_timeout(300)
 
 
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium with the browser tests' launch arguments (one source of truth)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import CHROMIUM_ARGS, CHROMIUM_PATH
-
-    if not CHROMIUM_PATH.exists():
-        raise SystemExit(f"Chromium not found at {CHROMIUM_PATH}: apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def run(options: Options) -> Results:
     sizes = options.pick(full=(100, 1000), smoke=(5,))
     # Even: each panel leaves the page at the newest state, as it found it.
@@ -396,7 +376,8 @@ def run(options: Options) -> Results:
     events = options.pick(full=10, smoke=2)
     results = Results()
     extra_env = {"BENCH_MAX_EVENTS": str(MAX_EVENTS)}
-    with serve_demo(WITH_PANEL, extra_env) as base_url, chromium() as browser:
+    with serve_demo(WITH_PANEL, extra_env=extra_env) as server, chromium() as browser:
+        base_url = server.base_url
         for count in sizes:
             for rep in range(options.reps):
                 # Both panels on the same page, the first one swapped every time.

@@ -1,11 +1,12 @@
 """Benchmark: what one timeline refresh costs when the socket is on another ASGI worker.
 
 Two daphne workers of the demo share a real ``redis-server`` (the channel layer)
-and one SQLite file (``tests.server_settings_redis``, the harness of
-``tests/test_multiprocess.py``). A page's socket is on worker A. The same panel
-request is sent, alternately, to worker A (local: the view is in its memory) and
-to worker B (remote: B forwards it over redis to A's consumer, which renders it
-and sends the answer back). Both answers must be identical, else the run fails.
+and one SQLite file (``demo_project.settings_workers``, started by
+``demo_harness.cluster`` as for ``tests/test_multiprocess.py``). A page's socket
+is on worker A. The same panel request is sent, alternately, to worker A (local:
+the view is in its memory) and to worker B (remote: B forwards it over redis to
+A's consumer, which renders it and sends the answer back). Both answers must be
+identical, else the run fails.
 
     python bench/cross_worker.py            # full run
     python bench/cross_worker.py --smoke    # tiny sizes, as the test suite runs it
@@ -35,16 +36,9 @@ from bench.common import (  # noqa: E402
     print_table,
     ratio,
 )
-from tests.workers import (  # noqa: E402
-    REDIS_MISSING,
-    Browser,
-    Cluster,
-    LiveSocket,
-    Worker,
-    open_page,
-    redis_server_path,
-    start_redis,
-)
+from demo_harness import DemoServer as Worker  # noqa: E402
+from demo_harness.clients import Browser, LiveSocket, open_page  # noqa: E402
+from demo_harness.cluster import REDIS_MISSING, Cluster, redis_server_path, start_redis  # noqa: E402
 
 TIMELINE_PATH = "/__debug__/time-travel/timeline/"
 LOCATE_PATH = "/__debug__/time-travel/locate/"

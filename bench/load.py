@@ -26,7 +26,6 @@ import http.cookiejar
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,7 +36,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEMO_MANAGE = REPO_ROOT / "demo" / "manage.py"
+if str(REPO_ROOT / "demo") not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / "demo"))
+
+from demo_harness import DemoServer  # noqa: E402
+
 SETTINGS = "bench.settings_reliability"
 VIEW = "demo_app.views.CounterView"
 TIMELINE = "/__debug__/time-travel/timeline/"
@@ -52,84 +55,28 @@ LAST_SEQ = re.compile(r'data-last-seq="(-?\d+)"')
 
 @dataclass
 class Server:
+    """The server under load: the demo started here, or one already running at ``url``."""
+
     url: str
-    process: subprocess.Popen | None = None
-    log: Path | None = None
+    demo: DemoServer | None = None
 
     def rss_mib(self) -> float | None:
-        if self.process is None:
-            return None
-        try:
-            status = Path(f"/proc/{self.process.pid}/status").read_text()
-        except OSError:
-            return None
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        return int(match.group(1)) / 1024 if match else None
+        return self.demo.rss_mib() if self.demo is not None else None
 
     def tracebacks(self) -> list[str]:
-        if self.log is None or not self.log.exists():
-            return []
-        text = self.log.read_text(errors="replace")
+        text = self.demo.log() if self.demo is not None else ""
         return [line for line in text.splitlines() if "Traceback" in line or "ERROR" in line]
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        if self.demo is not None:
+            self.demo.stop()
 
 
 def start_server() -> Server:
     """The demo under daphne on a free port, with its own migrated SQLite file."""
-    import socket
-
-    workdir = Path(tempfile.mkdtemp(prefix="ddt-tt-load-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": SETTINGS,
-        "DEMO_DB_PATH": str(workdir / "demo.sqlite3"),
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "demo")]),
-        "PYTHONUNBUFFERED": "1",
-    }
-    subprocess.run(
-        [sys.executable, str(DEMO_MANAGE), "migrate", "--noinput", "-v", "0"],
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = workdir / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(DEMO_MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the demo server exited:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/counter/", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"the demo server did not answer in 60 s:\n{log.read_text()}")
-        time.sleep(0.2)
+    demo = DemoServer.for_demo(Path(tempfile.mkdtemp(prefix="ddt-tt-load-")), SETTINGS)
+    demo.start()
+    return Server(demo.base_url, demo)
 
 
 # --------------------------------------------------------------------------

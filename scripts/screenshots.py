@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+for _path in (str(REPO_ROOT), str(REPO_ROOT / "demo")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from tests.browser_steps import open_time_travel, row, wait_for_live_view  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
 SHOTS = {"light": "panel-light.png", "dark": "panel-dark.png"}
-CHROMIUM = "/usr/bin/chromium"
 
 
 def take(page: Any, base_url: str, path: Path) -> None:
@@ -62,17 +62,12 @@ def take_all(browser: Any, base_url: str, out_dir: Path) -> list[Path]:
 
 
 def main() -> None:
-    from bench.server import serve_demo
+    from demo_harness import serve_demo
+    from demo_harness.chromium import chromium
 
-    with serve_demo("demo_project.settings") as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            for path in take_all(browser, base_url, REPO_ROOT / "docs"):
-                print(f"wrote {path.relative_to(REPO_ROOT)}")
-        finally:
-            browser.close()
+    with serve_demo() as server, chromium() as browser:
+        for path in take_all(browser, server.base_url, REPO_ROOT / "docs"):
+            print(f"wrote {path.relative_to(REPO_ROOT)}")
 
 
 if __name__ == "__main__":

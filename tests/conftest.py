@@ -18,34 +18,18 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEMO_MANAGE = REPO_ROOT / "demo" / "manage.py"
+from demo_harness import DemoServer, ServerError
+from demo_harness.chromium import CHROMIUM_MISSING, CHROMIUM_PATH, launch
 
-CHROMIUM_PATH = Path("/usr/bin/chromium")
-CHROMIUM_MISSING = (
-    f"Chromium not found at {CHROMIUM_PATH}: install Debian's chromium package "
-    "(apt-get install chromium) to run browser tests"
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Frames that end the server's answer to an event: the re-render (patch or full
 # html), "nothing changed", or an error.
@@ -326,22 +310,6 @@ def small_buffer() -> Iterator[int]:
 # --------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _demo_env(db_path: Path, settings_module: str) -> dict[str, str]:
-    env = dict(os.environ)
-    # pytest-django exports tests.settings; the server runs the demo as a user would.
-    env["DJANGO_SETTINGS_MODULE"] = settings_module
-    env["DEMO_DB_PATH"] = str(db_path)
-    env["PYTHONUNBUFFERED"] = "1"
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return env
-
-
 def _print_uncaptured(request: pytest.FixtureRequest, text: str) -> None:
     capture = request.config.pluginmanager.getplugin("capturemanager")
     if capture is None:
@@ -356,76 +324,23 @@ def _serve_demo(
     tmp_path_factory: pytest.TempPathFactory,
     settings_module: str = "demo_project.settings",
 ) -> Iterator[str]:
-    """Run the demo with ``settings_module`` under daphne; yield its base URL."""
-    workdir = tmp_path_factory.mktemp("demo-server")
-    env = _demo_env(workdir / "demo.sqlite3", settings_module)
-    log_path = workdir / "server.log"
+    """Run the demo with ``settings_module`` under daphne; yield its base URL.
 
-    migrate = subprocess.run(
-        [sys.executable, str(DEMO_MANAGE), "migrate", "--noinput", "-v", "0"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    if migrate.returncode != 0:
-        pytest.fail(
-            f"demo migrate failed (exit {migrate.returncode}):\n{migrate.stdout}\n{migrate.stderr}"
-        )
-
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, str(DEMO_MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-    def stop() -> None:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
-
-    def log_text() -> str:
-        return log_path.read_text(errors="replace") if log_path.exists() else "(no log)"
-
-    deadline = time.monotonic() + 60
-    last_error: Exception | None = None
-    while True:
-        if server.poll() is not None:
-            pytest.fail(
-                f"demo server exited with code {server.returncode} before answering.\n"
-                f"--- server log ({log_path}) ---\n{log_text()}"
-            )
-        try:
-            with urllib.request.urlopen(f"{base_url}/counter/", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except (urllib.error.URLError, OSError) as exc:
-            last_error = exc
-        if time.monotonic() > deadline:
-            stop()
-            pytest.fail(
-                f"demo server did not answer {base_url}/counter/ within 60s "
-                f"(last error: {last_error!r}).\n--- server log ({log_path}) ---\n{log_text()}"
-            )
-        time.sleep(0.2)
-
-    yield base_url
-
-    stop()
+    Its log is printed after the run when any test failed.
+    """
+    try:
+        server = DemoServer.for_demo(tmp_path_factory.mktemp("demo-server"), settings_module)
+        server.start()
+    except ServerError as error:
+        pytest.fail(str(error))
+    try:
+        yield server.base_url
+    finally:
+        server.stop()
     if request.session.testsfailed:
         _print_uncaptured(
-            request, f"\n--- demo server log ({log_path}) ---\n{log_text()}--- end of log ---"
+            request,
+            f"\n--- demo server log ({server.log_path}) ---\n{server.log()}--- end of log ---",
         )
 
 
@@ -478,9 +393,7 @@ def browser() -> Iterator[Any]:
 
     playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM_PATH), headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = launch(playwright)
     except Exception:
         playwright.stop()
         raise

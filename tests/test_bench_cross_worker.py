@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from demo_harness.cluster import REDIS_MISSING, redis_server_path
 from tests.conftest import REPO_ROOT, on_ci
-from tests.workers import REDIS_MISSING, redis_server_path
 
 
 def test_cross_worker_benchmark_smoke():

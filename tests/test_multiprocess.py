@@ -2,7 +2,7 @@
 
 Real parts only: Debian's ``redis-server`` on a free loopback port as the channel
 layer, the demo served by two daphne ``runserver`` processes sharing it and one
-SQLite file (``tests.server_settings_redis``: ``REMOTE_LOOKUP`` on, sockets served
+SQLite file (``demo_project.settings_workers``: ``REMOTE_LOOKUP`` on, sockets served
 by ``TimeTravelLiveViewConsumer``), a WebSocket client on worker A with the
 session cookie of a real page GET, and plain HTTP GETs of the panel's endpoints
 on worker B. Worker B has no view in memory: every answer below crossed redis.
@@ -25,18 +25,10 @@ import pytest
 from django.urls import reverse
 
 from ddt_timetravel.masking import MASKED
+from demo_harness import DemoServer as Worker
+from demo_harness.clients import Browser, LiveSocket, open_page
+from demo_harness.cluster import REDIS_MISSING, Cluster, Redis, redis_server_path, start_redis
 from tests.conftest import _print_uncaptured, on_ci
-from tests.workers import (
-    REDIS_MISSING,
-    Browser,
-    Cluster,
-    LiveSocket,
-    Redis,
-    Worker,
-    open_page,
-    redis_server_path,
-    start_redis,
-)
 
 COUNTER = "demo_app.views.CounterView"
 PROFILE = "demo_app.views.ProfileView"

@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
 import sys
 import textwrap
-import time
-import urllib.error
-import urllib.request
 import venv
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,10 +22,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from demo_harness import DemoServer
 from tests.browser_steps import open_time_travel, row, wait_for_live_view
-from tests.conftest import _free_port
 from tests.test_packaging import build_wheel, clean_env, run
-from tests.workers import _stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -180,35 +175,19 @@ def test_step_6_check_passes_without_a_message_of_the_package(project: Path, fre
 @pytest.fixture(scope="module")
 def server_url(project: Path, fresh_python: Path) -> Iterator[str]:
     """``manage.py runserver`` of the fresh project (daphne's, as the README sets it up)."""
-    port = _free_port()
-    log_path = project / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(fresh_python), "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=project,
-            env={**clean_env(), "PYTHONUNBUFFERED": "1"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    url = f"http://127.0.0.1:{port}"
+    server = DemoServer(
+        {**clean_env(), "PYTHONUNBUFFERED": "1"},
+        project / "server.log",
+        name="fresh project",
+        command=[str(fresh_python), "manage.py"],
+        cwd=project,
+    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, log_path.read_text()
-            try:
-                with urllib.request.urlopen(f"{url}/counter/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.2)
-        yield url
+        server.start()
+        yield server.base_url
     finally:
-        _stop(server)
-    log = log_path.read_text()
-    assert "Traceback" not in log, log
+        server.stop()
+    assert "Traceback" not in server.log(), server.log()
 
 
 def test_used_by_story_in_the_fresh_project(page, server_url):

@@ -9,20 +9,14 @@ has reconnected (a new socket session, a new view), the panel follows the new hi
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from demo_harness import DemoServer
 from tests.browser_steps import message, open_time_travel, row, wait_for_live_view
-from tests.conftest import DEMO_MANAGE, REPO_ROOT, _demo_env, _free_port
 
 pytestmark = pytest.mark.browser
 
@@ -30,66 +24,10 @@ NOT_ANSWERING = "The server did not answer"
 NOT_CONNECTED = "The LiveView socket closed; djust's client is reconnecting"
 
 
-class DemoServer:
-    """The demo under daphne on a fixed port, that can be stopped and started again."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.env = _demo_env(workdir / "demo.sqlite3", "demo_project.settings")
-        self.log = workdir / "server.log"
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-        migrate = subprocess.run(
-            [sys.executable, str(DEMO_MANAGE), "migrate", "--noinput", "-v", "0"],
-            cwd=REPO_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert migrate.returncode == 0, migrate.stderr
-
-    def start(self) -> None:
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(DEMO_MANAGE),
-                    "runserver",
-                    f"127.0.0.1:{self.port}",
-                    "--noreload",
-                ],
-                cwd=REPO_ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, self.log.read_text(errors="replace")
-            with (
-                contextlib.suppress(urllib.error.URLError, OSError),
-                urllib.request.urlopen(f"{self.url}/counter/", timeout=2) as response,
-            ):
-                if response.status == 200:
-                    return
-            assert time.monotonic() < deadline, self.log.read_text(errors="replace")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
-    server = DemoServer(tmp_path)
+    """The demo on a port that stays the same when the test restarts it."""
+    server = DemoServer.for_demo(tmp_path)
     server.start()
     try:
         yield server
@@ -100,7 +38,7 @@ def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
 def test_server_restart_while_the_panel_is_open(page, demo_server):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{demo_server.url}/counter/")
+    page.goto(f"{demo_server.base_url}/counter/")
     wait_for_live_view(page)
     page.get_by_role("button", name="Increment", exact=True).click()
     expect(page.locator("#count")).to_have_text("1")
@@ -139,7 +77,7 @@ def test_server_restart_while_the_panel_is_open(page, demo_server):
 
 
 def test_a_server_restart_drops_the_earlier_sessions_and_the_panel_says_so(page, demo_server):
-    page.goto(f"{demo_server.url}/counter/")
+    page.goto(f"{demo_server.base_url}/counter/")
     wait_for_live_view(page)
     page.get_by_role("button", name="Increment", exact=True).click()
     expect(page.locator("#count")).to_have_text("1")

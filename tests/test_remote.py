@@ -34,8 +34,8 @@ from ddt_timetravel.remote import (
     TimeTravelConsumerMixin,
     TimeTravelLiveViewConsumer,
 )
+from demo_harness import free_port
 from tests.conftest import LiveSocket, _create_django_session
-from tests.workers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,7 @@ async def open_remote_socket(
     transactional_db: None,
 ) -> AsyncIterator[Callable[..., Awaitable[LiveSocket]]]:
     """Like conftest's ``open_live_socket``, behind ``TimeTravelLiveViewConsumer``."""
-    from tests.asgi_remote import application
+    from demo_project.asgi_workers import application
 
     sockets: list[LiveSocket] = []
 
@@ -240,7 +240,7 @@ def test_the_mixin_touches_nothing_of_djusts_event_path():
     handler = get_handler_name({"type": REQUEST_TYPE})
     assert callable(getattr(TimeTravelLiveViewConsumer, handler, None))
 
-    from tests.asgi_remote import application
+    from demo_project.asgi_workers import application
 
     assert routes_to_live_view_consumer(application) is True  # check W006 still sees djust
 

@@ -10,7 +10,7 @@ import os
 from demo_project.settings import *  # noqa: F403
 from demo_project.settings import LIVEVIEW_CONFIG
 
-ASGI_APPLICATION = "tests.asgi_remote.application"
+ASGI_APPLICATION = "demo_project.asgi_workers.application"
 
 CHANNEL_LAYERS = {
     "default": {
