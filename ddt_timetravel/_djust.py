@@ -738,3 +738,16 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
     frame = consumer._build_time_travel_state(view, buffer, max(len(buffer) - 1, 0), "after")
     frame[EARLIER_KEY] = {"id": kept.id, "seq": wanted.seq, "which": wanted.which, "serial": serial}
     await consumer.send_json(frame)
+
+
+# -- embedded LiveViews (:mod:`.embedded`) ----------------------------------------------
+
+
+def child_views(view: Any) -> dict[str, Any]:
+    """The ``{view_id: child}`` LiveViews ``{% live_render %}`` registered on ``view``.
+
+    ``_get_all_child_views`` is the registry djust's consumer routes an event's
+    ``view_id`` through (``StickyChildRegistry``); a copy, as renders change it.
+    """
+    registry = getattr(view, "_get_all_child_views", None)
+    return dict(registry()) if callable(registry) else {}

@@ -31,6 +31,7 @@ from djust.time_travel import TimeTravelBuffer
 from . import (
     charts,
     earlier,
+    embedded,
     export,
     history,
     importing,
@@ -87,6 +88,8 @@ class Target:
     buffer: TimeTravelBuffer | None
     masker: Masker
     session_id: str
+    #: The view mounted on the socket, when ``view`` is one of its embedded children.
+    parent: Any = None
 
     def recorded_buffer(self) -> TimeTravelBuffer:
         """The view's ring buffer; Gone when time travel is off for it."""
@@ -177,8 +180,17 @@ def _target(request: HttpRequest) -> Target:
         session_id = parse_session_id(request.GET.get("session"))
     except ValueError as exc:
         raise BadQuery(str(exc)) from None
-    view = find_view(request, session_id)
-    return Target(view, history.time_travel_buffer(view), Masker.for_view(view), session_id)
+    view = parent = find_view(request, session_id)
+    child_id = request.GET.get("child")
+    if child_id:  # an embedded {% live_render %} child, owned with its parent
+        try:
+            view = embedded.child(parent, embedded.valid_child_id(child_id))
+        except ValueError as exc:
+            raise BadQuery(str(exc)) from None
+        except embedded.NoSuchChild as exc:
+            raise Gone(str(exc)) from None
+    buffer, masker = history.time_travel_buffer(view), Masker.for_view(view)
+    return Target(view, buffer, masker, session_id, parent if view is not parent else None)
 
 
 def _text(message: str, status: int) -> HttpResponse:
@@ -264,11 +276,15 @@ def timeline(request: HttpRequest) -> HttpResponse:
     viewing = _viewing_param(request)
     filters = Filters.from_query(request.GET)
     target = _target(request)
-    earlier.note_tab(target.view, earlier.valid_tab(request.GET.get("tab")))
+    page_view = target.parent or target.view
+    earlier.note_tab(page_view, earlier.valid_tab(request.GET.get("tab")))
     context: dict[str, Any] = {
         "view_path": dotted_path(target.view),
-        "view_instance": instance_id(target.view),
+        "view_instance": instance_id(page_view),
         "after": after,
+        "page_views": embedded.listed(page_view),
+        "child_id": request.GET.get("child") or "",
+        "read_only": embedded.read_only_reason(page_view) if target.parent else "",
     }
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})

@@ -189,3 +189,21 @@ def test_restore_earlier_runs_the_same_steps_as_djusts_jump():
         "self",
         "html",
     ]
+
+
+# -- embedded LiveViews (_djust.child_views) ----------------------------------------------
+
+
+def test_embedded_children_are_registered_where_the_consumer_routes_events():
+    from djust import LiveView
+    from djust.runtime import ViewRuntime
+    from djust.templatetags import live_tags
+
+    assert "parent._register_child(view_id, child)" in inspect.getsource(live_tags.live_render)
+    router = inspect.getsource(ViewRuntime._dispatch_sticky_child_event)
+    assert "view._get_all_child_views()" in router and 'params.pop("view_id"' in router
+
+    parent, child = LiveView(), LiveView()
+    parent._register_child("cart", child)
+    assert _djust.child_views(parent) == {"cart": child}
+    assert _djust.child_views(object()) == {}

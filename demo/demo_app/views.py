@@ -21,6 +21,7 @@ PAGES = [
     ("/library/", "Library", "an N+1 query loop next to its select_related fix"),
     ("/books/", "Books", "a template that walks a queryset: an N+1 in the render, and its fix"),
     ("/ticker/", "Ticker", "sends itself events at a rate you set: restore while they arrive"),
+    ("/shop/", "Shop", "an embedded LiveView (live_render) with a timeline of its own"),
 ]
 
 

@@ -78,6 +78,7 @@ LIVEVIEW_ALLOWED_MODULES = [
     "demo_app.books",
     "demo_app.ticker",
     "demo_app.signup",
+    "demo_app.embedded",
 ]
 LIVEVIEW_CONFIG = {"time_travel_max_events": 100}
 

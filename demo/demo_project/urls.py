@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from demo_app import books, signup, ticker, views
+from demo_app import books, embedded, signup, ticker, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -16,5 +16,6 @@ urlpatterns = [
     path("library/", views.LibraryView.as_view(), name="library"),
     path("books/", books.BooksView.as_view(), name="books"),
     path("ticker/", ticker.TickerView.as_view(), name="ticker"),
+    path("shop/", embedded.ShopView.as_view(), name="shop"),
     path("__debug__/", include("debug_toolbar.urls")),
 ]

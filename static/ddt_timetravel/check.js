@@ -21,6 +21,7 @@ function checkUrl(box, from, to, begin) {
     // An earlier session's check runs on what the server kept: no socket needed.
     if (box.dataset.earlier) url.searchParams.set("earlier", box.dataset.earlier);
     else url.searchParams.set("session", view.sessionId);
+    if (view.child && !box.dataset.earlier) url.searchParams.set("child", view.child);
     url.searchParams.set("from", from);
     if (to) url.searchParams.set("to", to);
     for (const [name, value] of Object.entries(currentFilters())) {

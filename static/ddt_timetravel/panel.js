@@ -37,7 +37,7 @@ import {
 } from "./restore.js";
 import { onDiffToggle, onRowClick, onRowFocus } from "./rows.js";
 import { liveView } from "./socket.js";
-import { filtersChanged, refresh, showTimeline } from "./timeline.js";
+import { filtersChanged, onViewPick, refresh, showTimeline } from "./timeline.js";
 import { delegate, PANEL_ID, panelIsOpen, panelRoot, switchedOff, toolbarElement } from "./toolbar.js";
 import { initToolbarSwitch } from "./toolbar_switch.js";
 import { initWatch, listenForWatch } from "./watch.js";
@@ -49,6 +49,7 @@ const QUIET_DELAY_MS = 150;
 const DELEGATED = [
     ["click", "[data-djtt-restore]", onRestoreClick],
     ["click", "[data-djtt-live]", onLiveClick],
+    ["click", "[data-djtt-view-pick]", onViewPick],
     ["click", "[data-djtt-component-restore]", onComponentRestoreClick],
     ["click", "[data-djtt-earlier-restore]", onEarlierRestoreClick],
     ["click", "[data-djtt-replay-open]", onReplayOpenClick],

@@ -52,6 +52,11 @@ function jumpSocket() {
 function jump(seq, which, label, frameFor) {
     const root = panelRoot();
     if (!root) return;
+    const readOnly = view.child && root.querySelector("[data-djtt-read-only]");
+    if (readOnly) {
+        report("main", readOnly.textContent); // djust's frames reach only the socket's view
+        return;
+    }
     const lv = jumpSocket();
     if (!lv) return;
     const row = seq === null ? null : rowOf(root, seq);

@@ -16,6 +16,7 @@ export function htmlFragment(html) {
 export function endpointUrl(root, name, params) {
     const url = new URL(root.dataset[name], window.location.href);
     url.searchParams.set("session", view.sessionId);
+    if (view.child) url.searchParams.set("child", view.child);
     for (const [key, value] of Object.entries(params)) {
         if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, String(value));
     }

@@ -49,6 +49,7 @@ function resetTimeline(root, sessionId) {
     forgetSelection();
     view.sessionId = sessionId;
     view.viewInstance = null;
+    view.child = ""; // a new view instance: its embedded views are others
     view.headSeq = 1;
     view.viewing = null;
     view.shownSerial = 0;
@@ -198,6 +199,7 @@ export function statusLine() {
 function timelineUrl(root, range) {
     const url = new URL(root.dataset.timelineUrl, window.location.href);
     url.searchParams.set("session", view.sessionId);
+    if (view.child) url.searchParams.set("child", view.child);
     url.searchParams.set("tab", tabId()); // so the server knows this tab's earlier sessions
     for (const [key, value] of Object.entries(range)) url.searchParams.set(key, String(value));
     url.searchParams.set("limit", String(PAGE));
@@ -313,6 +315,18 @@ function schedulePolling(root) {
     timeline.timer = window.setInterval(() => {
         if (panelIsOpen()) refresh();
     }, interval);
+}
+
+/** A LiveView of the page picked in the header (``data-djtt-view-pick``, "" for the
+ * socket's view): its own timeline, from the start. */
+export function onViewPick(button) {
+    const root = panelRoot();
+    if (!root || button.dataset.djttViewPick === view.child) return;
+    view.child = button.dataset.djttViewPick;
+    view.viewing = null;
+    forgetSelection();
+    startRowsAgain(root);
+    refresh();
 }
 
 /** Different filters select different rows: the list starts again, and any answer

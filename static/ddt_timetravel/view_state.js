@@ -5,6 +5,7 @@
 export const view = {
     sessionId: null, // djust's socket session whose view the rows belong to
     viewInstance: null, // the view instance the rows belong to (a live_redirect mounts another)
+    child: "", // the embedded {% live_render %} view whose timeline is shown ("": the page's view)
     headSeq: 1, // the number of the oldest event the view still holds (buffer index 0)
     lastSeq: 0, // the newest event listed
     viewing: null, // {seq, which, componentId} of the restored state the page shows
