@@ -19,8 +19,6 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 
-from ddt_timetravel.panels import TimeTravelPanel
-
 PANEL_ID = "TimeTravelPanel"
 
 
@@ -69,16 +67,6 @@ def make_request(path: str = "/counter/") -> HttpRequest:
     SessionMiddleware(lambda r: HttpResponse()).process_request(request)
     request.user = AnonymousUser()
     return request
-
-
-# -- the class -----------------------------------------------------------------
-
-
-def test_panel_class_is_configured_for_live_asgi_pages() -> None:
-    assert TimeTravelPanel.is_async is True
-    assert TimeTravelPanel.panel_id == PANEL_ID
-    assert TimeTravelPanel.template == "ddt_timetravel/panel.html"
-    assert TimeTravelPanel in DebugToolbar.get_panel_classes()
 
 
 @pytest.mark.django_db
