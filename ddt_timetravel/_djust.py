@@ -62,6 +62,8 @@ logger = logging.getLogger(__name__)
 IDENTITY_KEY = "ddt_event"
 #: The jump frame key that names a state of an earlier session (:func:`restore_earlier`).
 EARLIER_KEY = "ddt_earlier"
+#: The jump frame key that names an embedded child view (:func:`restore_child`).
+CHILD_KEY = "ddt_child"
 #: Marks a wrapped method and keeps djust's original.
 ORIGINAL_ATTR = "__ddt_timetravel_original__"
 ACK_BUILDER = "_build_time_travel_state"
@@ -292,6 +294,9 @@ def _guarded(kind: Kind, original: Handler) -> Handler:
     async def guarded(self: Any, data: dict[str, Any]) -> None:
         if kind is JUMP and isinstance(data, dict) and EARLIER_KEY in data:
             await restore_earlier(self, data)
+            return
+        if kind is JUMP and isinstance(data, dict) and CHILD_KEY in data:
+            await restore_child(self, data)
             return
         refusal = None
         try:
@@ -751,3 +756,79 @@ def child_views(view: Any) -> dict[str, Any]:
     """
     registry = getattr(view, "_get_all_child_views", None)
     return dict(registry()) if callable(registry) else {}
+
+
+def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, history.Entry, int]:
+    """The embedded view, its id, the row's event in its buffer and the newest number;
+    Refused when the frame does not name a child's held event."""
+    if not _debug():
+        raise Refused("time_travel requires DEBUG=True")
+    view = getattr(consumer, "view_instance", None)
+    view_id = data.get(CHILD_KEY)
+    if view is None:
+        raise Refused("The page's view is gone: reload the page; nothing was restored.")
+    found = child_views(view).get(view_id) if isinstance(view_id, str) else None
+    if found is None:
+        raise Refused("The page has no such embedded view any more; nothing was restored.")
+    buffer = history.time_travel_buffer(found)
+    if buffer is None:
+        raise Refused(f"Time travel is off for {dotted_path(found)}; nothing was restored.")
+    which = data.get("which", "before")
+    if which not in ("before", "after"):
+        raise Refused("which must be 'before' or 'after'; nothing was restored.")
+    raw = data.get(IDENTITY_KEY)
+    if isinstance(raw, dict) and raw.get("newest") is True:
+        window, entry = _newest_entry(found, buffer)
+    else:
+        window, entry = _find(found, buffer, Identity.parse(raw, JUMP.verb), JUMP.verb)
+    return found, view_id, entry, window.last_seq
+
+
+async def restore_child(consumer: Any, data: dict[str, Any]) -> None:
+    """Restore an embedded ``{% live_render %}`` view to one of its own recorded states.
+
+    djust's jump acts on ``consumer.view_instance`` only, but the child is a LiveView
+    djust reaches by its ``view_id``: this restores it with djust's
+    ``restore_snapshot`` and re-renders it the way djust answers a child's event
+    (``render_embedded_child_html`` and an ``embedded_update`` frame), then acks
+    with ``time_travel_state`` for the child's buffer. The row's event is found
+    in the consumer's turn, before the first ``await``, as for the page's view.
+    """
+    from djust.websocket import render_embedded_child_html
+
+    try:
+        child, view_id, entry, newest_seq = _child_entry(consumer, data)
+    except (Refused, history.BufferBusy) as exc:
+        refusal = getattr(exc, "message", str(exc))
+    else:
+        refusal = None
+    if refusal is not None:  # sent outside the except block: no traceback attached
+        await consumer.send_error(refusal, event=JUMP.frame_type)
+        return
+    which = str(data.get("which", "before"))
+    if not await sync_to_async(restore_snapshot)(child, entry.snapshot, which):
+        await consumer.send_error("djust could not restore that state.", event=JUMP.frame_type)
+        return
+    html = await sync_to_async(render_embedded_child_html)(child)
+    await consumer.send_json(
+        {
+            "type": "embedded_update",
+            "view_id": view_id,
+            "html": html,
+            "event_name": "__time_travel_jump__",
+        }
+    )
+    restored = shown.Shown(entry.seq, which, None, newest_seq)
+    serial = shown.record_restore(child, restored)
+    page, _, _ = shown.current(child, newest_seq)
+    buffer = history.time_travel_buffer(child)
+    frame = consumer._build_time_travel_state(child, buffer, entry.index, which)
+    frame[IDENTITY_KEY] = {
+        "seq": entry.seq,
+        "which": which,
+        "component_id": None,
+        "serial": serial,
+        "live": page is None,
+        "child": view_id,
+    }
+    await consumer.send_json(frame)

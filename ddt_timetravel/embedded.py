@@ -3,9 +3,10 @@
 A ``{% live_render %}`` child is a LiveView of its own, with its own time-travel
 buffer: djust routes an event whose params carry its ``view_id`` to it and
 records the snapshot in the child's buffer. The panel lists each one with its
-class and number of events, and shows each one's timeline. Only the mounted view
-can be restored: djust's jump and replay frames act on ``consumer.view_instance``
-alone, so a child's timeline is read-only, and says why.
+class and number of events, and shows each one's timeline. A child is restored
+through the page's socket by its ``view_id`` (:func:`._djust.restore_child`);
+djust's replay frame acts on ``consumer.view_instance`` alone, so a child's
+events cannot be replayed, and the timeline says why.
 
 Children are found where djust's consumer finds them (:func:`._djust.child_views`),
 and belong to whoever owns their parent.
@@ -21,9 +22,9 @@ from .live import dotted_path
 
 MAX_CHILD_ID = 64
 MAX_LISTED = 20
-READ_ONLY = (
-    "Read-only: djust's restore and replay frames act only on the view mounted on the "
-    "page's socket ({parent}); an embedded view's states cannot be put back from here."
+NO_REPLAY = (
+    "Embedded view: Restore before and after work on it; Replay does not, as djust's "
+    "replay frame acts only on the view mounted on the page's socket ({parent})."
 )
 
 
@@ -76,6 +77,6 @@ def listed(view: Any) -> list[PageView]:
     return views
 
 
-def read_only_reason(parent: Any) -> str:
-    """Why an embedded view's timeline cannot be restored, in words."""
-    return READ_ONLY.format(parent=dotted_path(parent))
+def no_replay_reason(parent: Any) -> str:
+    """Why an embedded view's events cannot be replayed, in words."""
+    return NO_REPLAY.format(parent=dotted_path(parent))

@@ -284,7 +284,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "after": after,
         "page_views": embedded.listed(page_view),
         "child_id": request.GET.get("child") or "",
-        "read_only": embedded.read_only_reason(page_view) if target.parent else "",
+        "child_note": embedded.no_replay_reason(page_view) if target.parent else "",
     }
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})

@@ -207,3 +207,15 @@ def test_embedded_children_are_registered_where_the_consumer_routes_events():
     parent._register_child("cart", child)
     assert _djust.child_views(parent) == {"cart": child}
     assert _djust.child_views(object()) == {}
+
+
+def test_restore_child_re_renders_a_child_as_djust_answers_its_events():
+    """``restore_child`` sends what djust sends after a child's event: the same frame."""
+    from djust.runtime import ViewRuntime
+    from djust.websocket import render_embedded_child_html
+
+    router = inspect.getsource(ViewRuntime._dispatch_sticky_child_event)
+    assert "await sync_to_async(render_embedded_child_html)(target_view)" in router
+    for key in ('"type": "embedded_update"', '"view_id": view_id', '"html": html'):
+        assert key in router, f"djust's embedded_update frame no longer has {key}"
+    assert list(inspect.signature(render_embedded_child_html).parameters) == ["child_view"]

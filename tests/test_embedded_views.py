@@ -6,7 +6,9 @@ from __future__ import annotations
 import html5lib
 import pytest
 
+from ddt_timetravel import _djust
 from tests.panel_client import panel_get
+from tests.test_restore_identity import header, identity
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +48,7 @@ async def test_the_header_lists_the_page_view_and_its_child_with_their_events(li
     assert page.content.decode().count('data-tt-event="toggle_stock"') == 1
 
 
-async def test_a_childs_timeline_is_its_own_and_read_only_with_the_reason(live_socket):
+async def test_a_childs_timeline_is_its_own_and_says_why_it_cannot_be_replayed(live_socket):
     await live_socket.mount(SHOP, url="/shop/")
     await live_socket.event("toggle_stock")
     await cart_event(live_socket, "add_item", item="tea")
@@ -56,12 +58,12 @@ async def test_a_childs_timeline_is_its_own_and_read_only_with_the_reason(live_s
 
     assert child.status_code == 200
     assert text.count('data-tt-event="add_item"') == 1 and "toggle_stock" not in text
-    (note,) = [n for n in parsed(child).iter("span") if "data-djtt-read-only" in n.attrib]
-    assert "".join(note.itertext()).startswith(
-        f"Read-only: djust's restore and replay frames act only on the view mounted on the "
-        f"page's socket ({SHOP})"
+    (note,) = [n for n in parsed(child).iter("span") if "data-djtt-child-note" in n.attrib]
+    assert "".join(note.itertext()) == (
+        "Embedded view: Restore before and after work on it; Replay does not, as djust's "
+        f"replay frame acts only on the view mounted on the page's socket ({SHOP})."
     )
-    assert "Restore before" not in text and "Replay" not in text
+    assert "Restore before" in text and "data-djtt-replay-open" not in text
     diff = await panel_get(live_socket, "diff", child="cart", seq=1)
     assert diff.status_code == 200 and "tea" in diff.content.decode()
     exported = await panel_get(live_socket, "export", child="cart")
@@ -83,3 +85,63 @@ async def test_a_bad_or_missing_child_gets_a_clear_answer(live_socket, open_live
 async def test_a_page_without_children_lists_nothing_extra(live_socket):
     await live_socket.mount("demo_app.views.CounterView", url="/counter/")
     assert picks(await panel_get(live_socket, "timeline")) == []
+
+
+def child_rows(response) -> dict[int, dict[str, str]]:
+    return {int(li.attrib["data-tt-seq"]): dict(li.attrib) for li in parsed(response).iter("li")}
+
+
+def child_jump(row: dict[str, str], which: str = "after", view_id: str = "cart") -> dict:
+    return {
+        "type": "time_travel_jump",
+        "index": 0,
+        "which": which,
+        _djust.IDENTITY_KEY: identity(row),
+        _djust.CHILD_KEY: view_id,
+    }
+
+
+async def test_a_child_is_restored_to_its_own_state_and_the_parent_is_left_alone(live_socket):
+    await live_socket.mount(SHOP, url="/shop/")
+    await live_socket.event("toggle_stock")
+    await cart_event(live_socket, "add_item", item="tea")
+    await cart_event(live_socket, "add_item", item="cake")
+    cart = live_socket.view._get_all_child_views()["cart"]
+    first = child_rows(await panel_get(live_socket, "timeline", child="cart"))[1]
+
+    await live_socket.send(child_jump(first))
+    frames = await live_socket.receive_until("time_travel_state")
+
+    update = next(f for f in frames if f["type"] == "embedded_update")
+    assert update["view_id"] == "cart" and "1 item(s): tea" in update["html"]
+    assert frames[-1][_djust.IDENTITY_KEY] == {
+        "seq": 1,
+        "which": "after",
+        "component_id": None,
+        "serial": 1,
+        "live": False,
+        "child": "cart",
+    }
+    assert cart.items == ["tea"]
+    assert live_socket.view.only_in_stock is True  # the page's view keeps its state
+    assert len(live_socket.view._time_travel_buffer) == 1 and len(cart._time_travel_buffer) == 2
+    assert header(await panel_get(live_socket, "timeline", child="cart")) == "Viewing #1 (after)"
+    assert header(await panel_get(live_socket, "timeline")) == "Live"
+
+
+async def test_a_child_restore_that_names_another_event_or_child_is_refused(live_socket):
+    await live_socket.mount(SHOP, url="/shop/")
+    await cart_event(live_socket, "add_item", item="tea")
+    row = child_rows(await panel_get(live_socket, "timeline", child="cart"))[1]
+    cart = live_socket.view._get_all_child_views()["cart"]
+
+    for frame, says in [
+        (child_jump({**row, "data-tt-event": "clear"}), "not the event the row shows"),
+        (child_jump(row, view_id="nobody"), "no such embedded view"),
+        (child_jump(row, which="sideways"), "which must be 'before' or 'after'"),
+        ({**child_jump(row), _djust.IDENTITY_KEY: "x"}, "must be an object with seq"),
+    ]:
+        await live_socket.send(frame)
+        (*_, error) = await live_socket.receive_until("error")
+        assert says in error["error"] and error["error"].endswith("nothing was restored.")
+    assert cart.items == ["tea"]

@@ -52,11 +52,6 @@ function jumpSocket() {
 function jump(seq, which, label, frameFor) {
     const root = panelRoot();
     if (!root) return;
-    const readOnly = view.child && root.querySelector("[data-djtt-read-only]");
-    if (readOnly) {
-        report("main", readOnly.textContent); // djust's frames reach only the socket's view
-        return;
-    }
     const lv = jumpSocket();
     if (!lv) return;
     const row = seq === null ? null : rowOf(root, seq);
@@ -65,9 +60,19 @@ function jump(seq, which, label, frameFor) {
         return;
     }
     const index = (seq === null ? view.lastSeq : seq) - view.headSeq;
+    const frame = frameFor(index, row ? identityOf(row) : { newest: true });
+    if (view.child) {
+        // An embedded view is restored whole, by its view_id; djust's frames for one
+        // component or a replay act on the socket's view alone.
+        if (frame.type !== "time_travel_jump") {
+            report("main", "Only a whole restore works on an embedded view: nothing was sent.");
+            return;
+        }
+        frame.ddt_child = view.child;
+    }
     view.pendingJump = { seq, which };
     say(`Restoring ${label} (${which})…`);
-    lv.sendMessage(frameFor(index, row ? identityOf(row) : { newest: true }));
+    lv.sendMessage(frame);
 }
 
 function restore(seq, which) {
