@@ -35,19 +35,21 @@ Settings and Versions, which are the same for every event as for the page.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import copy
 import functools
 import logging
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from . import capture_store
 from .conf import get_setting
@@ -65,6 +67,11 @@ HTTP_ONLY_PANELS = frozenset(
 #: request; Settings alone would cost an event more than its handler and render.
 PROCESS_PANELS = frozenset({"SettingsPanel", "VersionsPanel"})
 SKIPPED_PANELS = HTTP_ONLY_PANELS | PROCESS_PANELS
+#: Panels that read the clock when their stats are generated: that happens as the turn ends.
+CLOCK_PANELS = frozenset({"TimerPanel"})
+#: Panels whose stats are not generated when the turn is stored: the clocks, read
+#: already, and History, whose entry the capture records itself.
+OWN_STATS_PANELS = CLOCK_PANELS | {"HistoryPanel"}
 logger = logging.getLogger(__name__)
 
 #: Shown as the request method in the History panel ("WS increment #12").
@@ -279,6 +286,8 @@ class _Socket:
     masker: Masker
     #: The view's template, found once (djust renders it in Rust, unseen by the toolbar).
     template: Any
+    #: Stats of the panels that describe the process, masked, from the first turn.
+    per_socket: dict[str, Any] = field(default_factory=dict)
 
     def turn_request(self) -> HttpRequest:
         """A request of the turn's own: the panels may write to it."""
@@ -432,25 +441,66 @@ def _finish(capture: Capture, snapshot: Any, seq: int | None) -> None:
     state = shown.state_before if capture.before else shown.state_after
     _view_template(capture, dict(state or {}))
     response = _stand_in(capture.request)
+    per_socket = capture.socket.per_socket
     for panel in reversed(capture.panels):
+        if panel.panel_id in per_socket or panel.panel_id in OWN_STATS_PANELS:
+            continue
         panel.generate_stats(capture.request, response)
         panel.generate_server_timing(capture.request, response)
+        if panel.panel_id in capture_store.PER_SOCKET_PANELS:
+            stats = toolbar.stats.pop(panel.panel_id, {})
+            per_socket[panel.panel_id] = capture_store.mask_once(masker, stats)
     history = toolbar._panels.get("HistoryPanel")
     if history is not None and history in capture.panels:
         params = shown.params if snapshot is not None else None
+        # What the History panel records for a request, said for the turn: a
+        # synthetic request has no query string or body to copy.
         history.record_stats(
             {
+                "request_url": capture.request.get_full_path(),
                 "request_method": _label(capture, snapshot, seq),
+                "status_code": response.status_code,
                 "data": params if isinstance(params, dict) else None,
+                "time": timezone.now(),
             }
         )
-    capture_store.write(toolbar, store, masker, subject)
+    enabled = {panel.panel_id for panel in capture.panels}
+    reused = {panel_id: stats for panel_id, stats in per_socket.items() if panel_id in enabled}
+    capture_store.write(toolbar, store, masker, subject, reused)
+
+
+def _read_clocks(capture: Capture) -> None:
+    """The Timer's end of the turn: read now, not when the stats are stored."""
+    response = _stand_in(capture.request)
+    for panel in capture.panels:
+        if panel.panel_id in CLOCK_PANELS:
+            panel.generate_stats(capture.request, response)
+            panel.generate_server_timing(capture.request, response)
+
+
+async def _store(capture: Capture, snapshot: Any, seq: int | None) -> None:
+    try:
+        if _store_in_memory():
+            _finish(capture, snapshot, seq)
+        else:
+            await sync_to_async(_finish)(capture, snapshot, seq)
+    except Exception:
+        logger.warning("The toolbar capture of an event could not be stored.", exc_info=True)
+
+
+#: Stores in progress, held so that none is collected before it has run.
+_storing: set[asyncio.Task[None]] = set()
 
 
 async def end(
     capture: Capture, token: contextvars.Token[Capture | None], view: Any, snapshot: Any
 ) -> None:
-    """The turn ended: store what its panels saw (nothing when it recorded or named no event)."""
+    """The turn ended: stop its panels and read its clocks now, store what they saw next.
+
+    The stats, the masking and the store run in a task of their own, so the
+    socket's next frame does not wait for them. Nothing is stored for a turn
+    that recorded or named no event.
+    """
     from . import history
 
     capture.open = False
@@ -459,11 +509,12 @@ async def end(
     buffer = history.time_travel_buffer(view)
     try:
         _stop(capture)
+        _read_clocks(capture)
         if snapshot is not None and buffer is not None:
             seq = history.newest_seq(view, buffer)
-        if _store_in_memory():
-            _finish(capture, snapshot, seq)
-        else:
-            await sync_to_async(_finish)(capture, snapshot, seq)
     except Exception:
         logger.warning("The toolbar capture of an event could not be stored.", exc_info=True)
+        return
+    task = asyncio.get_running_loop().create_task(_store(capture, snapshot, seq))
+    _storing.add(task)
+    task.add_done_callback(_storing.discard)

@@ -137,6 +137,9 @@ _MAX_NAME = 64
 #: A known secret shorter than this is hidden only where a whole value equals it:
 #: hiding every "ab" inside longer text would hide ordinary words, not secrets.
 MIN_KNOWN_LENGTH = 4
+#: Texts up to this long have their shape spans remembered, up to this many per masker.
+_REMEMBERED_TEXT = 512
+_REMEMBERED_TEXTS = 4096
 #: Shown inside a longer string where a secret was cut out.
 MARK = "•••• masked"
 
@@ -625,6 +628,7 @@ class Masker:
         self.unmasked_names = frozenset(str(n).lower() for n in unmasked_names)
         self.patterns = tuple(_compiled(patterns))
         self._roles = _NameRoles(self._decide)
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         self.signature = hashlib.sha256(
             repr(
                 (sorted(self.masked_names), sorted(self.unmasked_names))
@@ -683,7 +687,19 @@ class Masker:
         return self._names_secret(pair[0])
 
     def shape_spans(self, text: str) -> list[tuple[int, int]]:
-        """Where credentials recognised by their text are in ``text``, merged."""
+        """Where credentials recognised by their text are in ``text``, merged.
+
+        Short texts are remembered: a masker kept for a socket meets the same
+        template names, paths and labels on every turn.
+        """
+        spans = self._spans.get(text)
+        if spans is None:
+            spans = self._shape_spans(text)
+            if len(text) <= _REMEMBERED_TEXT and len(self._spans) < _REMEMBERED_TEXTS:
+                self._spans[text] = spans
+        return list(spans)
+
+    def _shape_spans(self, text: str) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         lowered = text.lower()
         if _MAY_HAVE_SHAPE.search(lowered):  # one quick scan rules out most text

@@ -133,6 +133,7 @@ async def test_history_lists_the_event_and_switching_shows_its_panels(live_socke
     history = panel_stats(request_id, "HistoryPanel")
     assert history["request_method"] == "WS next_page #1"
     assert history["request_url"] == "/books/"
+    assert history["status_code"] == 200 and history["time"]
     assert request_id in list(get_store().request_ids())
 
     response = await client_for(live_socket).get(
@@ -217,6 +218,17 @@ async def test_the_cache_panel_of_an_event_lists_its_cache_calls(live_socket):
     ]
     assert calls == [["get", "set"], ["get", "set"]]
     assert panel_stats(second, "CachePanel")["hits"] == 1
+
+
+async def test_every_event_lists_the_signals_worked_out_on_the_sockets_first(live_socket):
+    await live_socket.mount(QUERIES, "/")
+    for _ in range(3):
+        await live_socket.event("increment")
+
+    signals = [panel_stats(await captured(live_socket, seq), "SignalsPanel") for seq in (1, 2, 3)]
+    names = dict(signals[0]["signals"])
+    assert "pre_save" in names and names["pre_save"] is not None
+    assert signals[1] == signals[0] and signals[2] == signals[0]
 
 
 async def test_with_capture_off_nothing_is_stored(live_socket):
