@@ -737,7 +737,7 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
     try:
         newest_seq = history.current_window(view, buffer).last_seq
     except history.BufferBusy:
-        newest_seq = history.MAX_SEQ  # never settled: the page counts as live
+        newest_seq = 0  # never settled: the page counts as live again at once
     restored = shown.Shown(wanted.seq, wanted.which, None, newest_seq, earlier=kept.label)
     serial = shown.record_restore(view, restored)
     frame = consumer._build_time_travel_state(view, buffer, max(len(buffer) - 1, 0), "after")

@@ -109,6 +109,12 @@ class _Store:
             owned = [s for owner, s in self.by_owner.items() if is_owner(request, owner)]
             return sorted((k for s in owned for k in s.values()), key=lambda k: k.ended_at)
 
+    def of_owner(self, owner: tuple[Any, str | None]) -> list[Kept]:
+        """Every kept session of the browser (or user) ``owner`` names, oldest first."""
+        with self.lock:
+            owned = [s for key, s in self.by_owner.items() if same_browser(owner, key)]
+            return sorted((k for s in owned for k in s.values()), key=lambda k: k.ended_at)
+
     def of_all(self) -> list[Kept]:
         """Every kept session, of every browser (for tests and the memory benchmark)."""
         with self.lock:
@@ -226,9 +232,7 @@ def find(request: HttpRequest, kept_id: str) -> Kept | None:
 
 def find_for_view(view: Any, kept_id: str) -> Kept | None:
     """One kept session of the browser that mounted ``view`` (a restore's ownership check)."""
-    with STORE.lock:
-        owned = [s for owner, s in STORE.by_owner.items() if same_browser(owner_of(view), owner)]
-        return next((s[kept_id] for s in owned if kept_id in s), None)
+    return next((k for k in STORE.of_owner(owner_of(view)) if k.id == kept_id), None)
 
 
 def restore_refusal(kept: Kept, view: Any) -> str | None:
