@@ -48,6 +48,39 @@ def test_replay_with_edited_params(page, live_server_url):
     expect(editor).to_be_hidden()
 
 
+def test_replay_from_the_keyboard_brings_its_editor_on_demand(page, live_server_url):
+    page.goto(f"{live_server_url}/counter/")
+    add_five_twice(page)
+    panel = open_time_travel(page)
+    first = row(panel, 1)
+    expect(panel.locator("[data-djtt-replay]")).to_have_count(0)  # rows carry no editor
+
+    panel.locator(".djdt-scroll").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(first).to_be_focused()
+    for _ in range(3):  # Restore before, Restore after, Replay
+        page.keyboard.press("Tab")
+    expect(first.get_by_role("button", name="Replay")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    params = first.get_by_label("Params for")
+    expect(params).to_be_focused()
+    expect(params).to_have_value('{\n  "amount": "5"\n}')
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type('{"amount": 7}')
+    page.keyboard.press("Tab")
+    expect(first.get_by_role("button", name="Run")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#count")).to_have_text("7")
+    expect(row(panel, 3)).to_contain_text("replay of #1")
+    expect(first.get_by_role("form")).to_be_hidden()
+    first.get_by_role("button", name="Replay").click()  # opened again: the same editor
+    expect(first.get_by_label("Params for")).to_be_focused()
+    expect(first.locator("[data-djtt-replay]")).to_have_count(1)
+
+
 def test_masked_params_must_be_retyped(page, live_server_url):
     page.goto(f"{live_server_url}/profile/")
     wait_for_live_view(page)

@@ -53,8 +53,13 @@ CLICK_AND_CHECK = """async (panel, [pick, action, params]) => {
     if (!original || !row) return { seq, skipped: true }; // gone before the click
     const count = window.__tt.answers.length;
     if (action === "replay") {
-        row.querySelector("[data-djtt-replay-open]").click();
-        row.querySelector("[data-djtt-replay] textarea").value = params;
+        row.querySelector("[data-djtt-replay-open]").click(); // the editor comes on demand
+        let editor = null;
+        for (let tries = 0; !(editor = row.querySelector("[data-djtt-replay] textarea")); tries++) {
+            if (tries > 500 || !row.isConnected) return { seq, skipped: true }; // evicted first
+            await sleep(20);
+        }
+        editor.value = params;
         row.querySelector("[data-djtt-replay] button[type=submit]").click();
     } else {
         row.querySelector(`[data-djtt-restore="${action}"]`).click();

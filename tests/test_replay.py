@@ -140,7 +140,8 @@ async def test_the_replay_editor_comes_on_demand_with_the_recorded_params(live_s
     editor = await panel_get(live_socket, "replay", seq=1)
     bare = await panel_get(live_socket, "replay", seq=2)
 
-    assert "data-djtt-replay-open" in listed.text
+    assert "data-djtt-replay-open" in listed.text  # each row has its Replay button...
+    assert "<textarea" not in listed.text  # ...and no editor until it is pressed
     assert json.loads(editor_text(editor))["amount"] == 5
     assert "type a new value" not in editor.text
     assert json.loads(editor_text(bare)).get("amount") is None

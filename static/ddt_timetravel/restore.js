@@ -5,6 +5,7 @@
 
 import { report, say } from "./messages.js";
 import { markViewing, rowOf, rowsOf, selectedSeq, selectRow, setActiveRow } from "./rows.js";
+import { endpointUrl, fetchFragment } from "./server.js";
 import { liveView, socketReady, socketTrouble, usesSse } from "./socket.js";
 import { refresh, statusLine } from "./timeline.js";
 import { PANEL_ID, panelRoot } from "./toolbar.js";
@@ -269,9 +270,32 @@ function toggleReplayForm(row, open) {
     if (open) form.querySelector("textarea").focus();
 }
 
-export function onReplayOpenClick(button) {
+// The replay editor comes from the server when a row's Replay is first pressed:
+// rows carry only the button, so a long list stays light.
+async function loadReplayForm(row, root) {
+    const url = endpointUrl(root, "replayUrl", { seq: row.dataset.ttSeq });
+    const form = (await fetchFragment(url)).querySelector("[data-djtt-replay]");
+    if (!form) throw new Error("The server sent no replay editor.");
+    form.hidden = true;
+    row.querySelector(":scope > .djtt-details").after(form);
+}
+
+export async function onReplayOpenClick(button) {
     const row = button.closest("[data-tt-seq]");
-    if (row) toggleReplayForm(row, row.querySelector("[data-djtt-replay]").hidden);
+    const root = panelRoot();
+    if (!row || !root || button.getAttribute("aria-busy") === "true") return;
+    if (!row.querySelector("[data-djtt-replay]")) {
+        button.setAttribute("aria-busy", "true");
+        try {
+            await loadReplayForm(row, root);
+        } catch (error) {
+            report("main", error.message);
+            return;
+        } finally {
+            button.removeAttribute("aria-busy");
+        }
+    }
+    toggleReplayForm(row, row.querySelector("[data-djtt-replay]").hidden);
 }
 
 export function onReplayCancelClick(button) {
