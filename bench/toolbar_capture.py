@@ -81,8 +81,8 @@ def run(options: Options) -> None:
         f"Two worker processes, both with the panel, one with TOOLBAR_CAPTURE off, fire "
         f"batches of {batch} sequential events per view in turns, {rounds} rounds (ABBA "
         "order), timed from sending the frame to receiving the re-render. The capture's "
-        "work after the patch (the panels' stats, the store) delays the next event, so it "
-        "is counted."
+        "work after the patch (the panels' stats, their masking, the store) runs in the "
+        "same event loop as the next event, so it is counted."
     )
 
 
