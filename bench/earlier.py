@@ -30,7 +30,7 @@ async def _cycles(count: int) -> str:
     from asgiref.sync import sync_to_async
 
     from bench.client import Panel, new_session_key, open_socket
-    from ddt_timetravel import earlier
+    from ddt_timetravel.recording import earlier
 
     session_key = await sync_to_async(new_session_key)()
     for _ in range(count):
@@ -46,8 +46,8 @@ async def _cycles(count: int) -> str:
 def main(argv: list[str] | None = None) -> None:
     options: Options = parse_options(__doc__.splitlines()[0], default_reps=1, argv=argv)
     setup_django()
-    from ddt_timetravel import earlier
     from ddt_timetravel.conf import get_setting
+    from ddt_timetravel.recording import earlier
 
     cycles = options.pick(1000, 12)
     rss_before = _rss_mib()
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     held = sum(
         stat.size
         for stat in snapshot.statistics("filename")
-        if stat.traceback[0].filename.endswith("ddt_timetravel/earlier.py")
+        if stat.traceback[0].filename.endswith("ddt_timetravel/recording/earlier.py")
     )
     tracemalloc.stop()
     max_sessions = get_setting("EARLIER_SESSIONS")

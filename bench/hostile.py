@@ -149,10 +149,10 @@ HOSTILE_QUERIES = (
 
 
 def cpu(call: Callable[[], Any]) -> tuple[float, Any]:
-    from ddt_timetravel import cache
+    from ddt_timetravel.core import memo
 
-    with cache._lock:  # every answer from scratch
-        cache._tables.clear()
+    with memo._lock:  # every answer from scratch
+        memo._tables.clear()
     start = time.process_time()
     result = call()
     return time.process_time() - start, result
@@ -262,7 +262,7 @@ def long_list_ratio(reps: int) -> list[list[str]]:
 
 
 def _ratio_row(label: str, before: list[Any], after: list[Any], reps: int) -> list[str]:
-    from ddt_timetravel.diff import diff, flatten
+    from ddt_timetravel.core.diff import diff, flatten
 
     differ, dumps = [], []
     for _ in range(reps):

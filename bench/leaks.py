@@ -7,7 +7,7 @@ panel does (timeline, locate, diff: through the same ASGI application, so the
 panel's per-view numbering and per-snapshot diff memo fill up), and disconnects
 them, in batches of 20. Then, with garbage collected, it counts the views still
 alive (weak references kept here), the entries left in the package's module-level
-structures (``history._tails``, ``cache``) and the memory still held: resident
+structures (``numbering._tails``, ``cache``) and the memory still held: resident
 memory over the whole run, and traced memory (``tracemalloc``) over a second, shorter
 run, per view. It exits non-zero if any view or entry is left.
 ``--smoke`` runs a tiny version.
@@ -145,23 +145,23 @@ def rss_mib() -> float:
     return int(match.group(1)) / 1024 if match else float("nan")
 
 
-def leftovers(refs: list[weakref.ref[Any]], tails: int, memo: int) -> tuple[int, int, int]:
-    from ddt_timetravel import cache, history
+def leftovers(refs: list[weakref.ref[Any]], tails: int, memos: int) -> tuple[int, int, int]:
+    from ddt_timetravel.core import memo, numbering
 
     settle()
     alive = sum(ref() is not None for ref in refs)
-    return alive, len(history._tails) - tails, cache.size() - memo
+    return alive, len(numbering._tails) - tails, memo.size() - memos
 
 
 async def run(views: int, traced: int) -> int:
     from asgiref.sync import sync_to_async
 
-    from ddt_timetravel import cache, history
+    from ddt_timetravel.core import memo, numbering
 
     session_key = await sync_to_async(new_session)()
     await churn(BATCH, session_key, [])  # warm up imports and caches
     settle()
-    tails, memo = len(history._tails), cache.size()
+    tails, memos = len(numbering._tails), memo.size()
 
     rows = []
     rss_before = rss_mib()
@@ -169,7 +169,7 @@ async def run(views: int, traced: int) -> int:
     start = time.perf_counter()
     failures = await churn(views, session_key, refs)
     seconds = time.perf_counter() - start
-    alive, tails_left, memo_left = leftovers(refs, tails, memo)
+    alive, tails_left, memo_left = leftovers(refs, tails, memos)
     rows.append(
         (
             f"{views} views, untraced",
@@ -191,7 +191,7 @@ async def run(views: int, traced: int) -> int:
     failures = await churn(traced, session_key, refs)
     seconds = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
-    alive2, tails_left2, memo_left2 = leftovers(refs, tails, memo)
+    alive2, tails_left2, memo_left2 = leftovers(refs, tails, memos)
     after = tracemalloc.take_snapshot().filter_traces(filters)
     tracemalloc.stop()
     growth = sum(stat.size_diff for stat in after.compare_to(baseline, "lineno"))
@@ -210,7 +210,7 @@ async def run(views: int, traced: int) -> int:
 
     print(f"### Leaks: views mounted, read by the panel and closed ({os.cpu_count()} CPUs)\n")
     print(
-        "| run | time | views alive | `history._tails` left | diff memo left "
+        "| run | time | views alive | `numbering._tails` left | diff memo left "
         "| memory after | non-200 reads |"
     )
     print("|---|---|---|---|---|---|---|")

@@ -1,7 +1,7 @@
 """Benchmark 7: memory the panel keeps, against the djust buffer it describes.
 
 The panel keeps two things per view: a memo of each expanded row's diff
-(``ddt_timetravel.cache``) and one numbering record (``history._tails``). After
+(``ddt_timetravel.core.memo``) and one numbering record (``numbering._tails``). After
 the timeline is read and every row's diff expanded, both are sized by walking
 the objects they hold (objects already owned by djust's buffer, such as state
 values a diff points at, are not counted twice) and set against the same walk
@@ -109,15 +109,16 @@ def memoise_all(view: Any) -> int:
     template-rendered receiver keeps every rendered context alive and would
     swamp the measure), and traced by tracemalloc with garbage collected.
     """
-    from ddt_timetravel import history, inspection
+    from ddt_timetravel.core import numbering
+    from ddt_timetravel.display import diff_view
 
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     gc.collect()
     tracemalloc.start()
     try:
-        _, entries = history.read(view, buffer, first_seq=1)
+        _, entries = numbering.read(view, buffer, first_seq=1)
         for entry in entries:
-            inspection.event_diff(entry.snapshot)
+            diff_view.event_diff(entry.snapshot)
         del entries
         gc.collect()
         return tracemalloc.get_traced_memory()[0]
@@ -147,18 +148,18 @@ async def fill_and_expand(case: Case) -> tuple[Any, int]:
 
 
 def sizes_of(socket: Any, traced: int) -> Sizes:
-    from ddt_timetravel import cache, history
+    from ddt_timetravel.core import memo, numbering
 
     view = socket.view
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     snapshots = [buffer.jump(index) for index in range(len(buffer))]
     seen: set[int] = set()
     buffer_bytes = deep_size(snapshots, seen)
-    entries = cache.held(snapshots)
+    entries = memo.held(snapshots)
     # One slot of the memo's table per entry, besides the entry itself.
-    slot = sum(sys.getsizeof(table) for table in cache._tables.values()) // max(1, cache.size())
+    slot = sum(sys.getsizeof(table) for table in memo._tables.values()) // max(1, memo.size())
     memo_bytes = deep_size(entries, seen) + slot * len(entries)
-    tail = history._tails.get(view)
+    tail = numbering._tails.get(view)
     tails_bytes = deep_size([tail], seen) if tail is not None else 0
     return Sizes(buffer_bytes, memo_bytes, tails_bytes, traced, len(entries))
 

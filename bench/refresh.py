@@ -80,15 +80,15 @@ async def mount_holding(size: int) -> Held:
 
 def core_work(held: Held, first_seq: int) -> float:
     """Seconds for the size-dependent core of a refresh: number the buffer, build the row."""
-    from ddt_timetravel import history
-    from ddt_timetravel.masking import Masker
-    from ddt_timetravel.timeline import build_rows
+    from ddt_timetravel.core import numbering
+    from ddt_timetravel.core.masking import Masker
+    from ddt_timetravel.display.rows import build_rows
 
     view = held.socket.view
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     start = time.perf_counter()
-    _, entries = history.read(view, buffer, first_seq=first_seq)
-    previous = history.previous_timestamp(buffer, entries[0]) if entries else None
+    _, entries = numbering.read(view, buffer, first_seq=first_seq)
+    previous = numbering.previous_timestamp(buffer, entries[0]) if entries else None
     build_rows(entries, previous, Masker.for_view(view))
     return time.perf_counter() - start
 
@@ -170,7 +170,7 @@ def report(held: list[Held], options: Options, reps: int) -> None:
     print_note(
         f"Median of {reps} refreshes per size, sizes in turns. The timeline call goes through "
         "Django's test client (middleware, session, ownership check, template); core work is "
-        "history.read + build_rows for the new row, re-run without HTTP."
+        "numbering.read + build_rows for the new row, re-run without HTTP."
     )
 
 

@@ -59,9 +59,9 @@ def main(argv: list[str] | None = None) -> None:
     setup_django()
     from djust.time_travel import EventSnapshot
 
-    from ddt_timetravel.key_history import key_history
-    from ddt_timetravel.masking import Masker
-    from ddt_timetravel.watch import parse, scan
+    from ddt_timetravel.core.key_history import key_history
+    from ddt_timetravel.core.masking import Masker
+    from ddt_timetravel.core.watch import parse, scan
 
     events = options.pick(1000, 50)
     triples = _states(events)

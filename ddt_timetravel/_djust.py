@@ -7,14 +7,14 @@ the frame is sent can be stale by the time djust applies it, while events keep
 arriving. So the check happens where the frame is applied: :func:`install`
 wraps ``LiveViewConsumer``'s three time-travel handlers (a class attribute
 replacement, so djust's own consumer as projects route it is covered, and so is
-every subclass, the package's :mod:`.remote` mixin included).
+every subclass, the package's :mod:`.workers` mixin included).
 
 In the consumer's own turn, with no ``await`` before djust's handler takes the
 snapshot, the wrapper:
 
 * for a frame that carries the panel's ``ddt_event`` identity (``seq``, ``ts``,
   ``event``, ``ref`` of the row), finds event ``seq`` by its stable number
-  (:mod:`.history`), checks that it is the row's event and rewrites the
+  (:mod:`.numbering`), checks that it is the row's event and rewrites the
   position; if the event is gone or is another one, djust's error frame says so
   and djust's handler is not called. ``{"newest": true}`` on a jump ("Back to
   live") names whichever event is newest when the frame is applied;
@@ -26,11 +26,11 @@ snapshot, the wrapper:
 Frames without the identity pass through unchanged.
 
 **The turn measurement** (:mod:`.turns`), installed only where the panel shows
-(:mod:`.recording`): djust offers no public hook around an event turn, so
+(:mod:`.recording.install`): djust offers no public hook around an event turn, so
 :func:`install_turn_hooks` wraps a few methods of djust's consumer, its
 WebSocket transport and its template mixin. Each does one context-variable
 read and calls the original when no turn is measured. The same turn boundaries
-carry the toolbar capture of events, replays and restores (:mod:`.capture`).
+carry the toolbar capture of events, replays and restores (:mod:`.toolbar_capture`).
 
 Each access has a test in ``tests/test_djust_internals.py`` that fails loudly
 when a djust upgrade changes it.
@@ -53,8 +53,9 @@ from asgiref.sync import sync_to_async
 from djust.time_travel import EventSnapshot, restore_snapshot
 from djust.websocket import LiveViewConsumer
 
-from . import capture, history, shown, turns
-from .live import dotted_path
+from .core import numbering
+from .ownership import dotted_path
+from .recording import shown, toolbar_capture, turns
 
 logger = logging.getLogger(__name__)
 
@@ -164,11 +165,11 @@ def _debug() -> bool:
 
 def _find(
     view: Any, buffer: Any, identity: Identity, verb: str
-) -> tuple[history.Window, history.Entry]:
+) -> tuple[numbering.Window, numbering.Entry]:
     """The window, and event ``identity.seq`` where it is now if it is the row's event."""
     try:
-        window, entries = history.read(view, buffer, identity.seq, identity.seq)
-    except history.BufferBusy as exc:
+        window, entries = numbering.read(view, buffer, identity.seq, identity.seq)
+    except numbering.BufferBusy as exc:
         raise Refused(f"{exc} Nothing was {verb}.") from None
     if not entries:
         if identity.seq < window.head_seq:
@@ -185,16 +186,16 @@ def _find(
     return window, entry
 
 
-def _newest_entry(view: Any, buffer: Any) -> tuple[history.Window, history.Entry]:
+def _newest_entry(view: Any, buffer: Any) -> tuple[numbering.Window, numbering.Entry]:
     """The newest event, for "Back to live": whichever it is when djust applies the frame."""
     try:
-        window = history.current_window(view, buffer)
-    except history.BufferBusy as exc:
+        window = numbering.current_window(view, buffer)
+    except numbering.BufferBusy as exc:
         raise Refused(f"{exc} Nothing was restored.") from None
     snapshot = buffer.jump(window.length - 1) if window.length else None
     if snapshot is None:
         raise Refused("No event is recorded yet: the page is live; nothing was restored.")
-    return window, history.Entry(seq=window.last_seq, index=window.length - 1, snapshot=snapshot)
+    return window, numbering.Entry(seq=window.last_seq, index=window.length - 1, snapshot=snapshot)
 
 
 def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
@@ -206,7 +207,7 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
     if not _debug() or not isinstance(data, dict):
         return None
     view = getattr(consumer, "view_instance", None)
-    buffer = history.time_travel_buffer(view) if view is not None else None
+    buffer = numbering.time_travel_buffer(view) if view is not None else None
     snapshot: EventSnapshot | None
     if IDENTITY_KEY in data:
         raw = data[IDENTITY_KEY]
@@ -227,8 +228,8 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
         if buffer is None or not _is_int(index):
             return None
         try:
-            window = history.current_window(view, buffer)
-        except history.BufferBusy:
+            window = numbering.current_window(view, buffer)
+        except numbering.BufferBusy:
             return None  # djust's own frame goes through, unrecorded
         snapshot = buffer.jump(index) if index < window.length else None
         if snapshot is None:
@@ -252,10 +253,10 @@ def _name_capture(applying: Applying) -> None:
     """Name a captured restore or replay turn after its event, for the toolbar's History."""
     event = f"{applying.event_name} #{applying.seq}"
     if applying.kind is REPLAY:
-        capture.name(f"replay {event}", applying.snapshot)
+        toolbar_capture.name(f"replay {event}", applying.snapshot)
     elif applying.which in ("before", "after"):  # djust refuses any other side
         before = applying.which == "before"
-        capture.name(f"restore {applying.which} {event}", applying.snapshot, before=before)
+        toolbar_capture.name(f"restore {applying.which} {event}", applying.snapshot, before=before)
 
 
 def acknowledged(applying: Applying, buffer: Any) -> dict[str, Any]:
@@ -264,7 +265,7 @@ def acknowledged(applying: Applying, buffer: Any) -> dict[str, Any]:
     if applying.kind is REPLAY:
         # Frames are handled one at a time: the replay is the next event recorded.
         replay_seq = applying.newest_seq + 1
-        _, entries = history.read(view, buffer, replay_seq, replay_seq)
+        _, entries = numbering.read(view, buffer, replay_seq, replay_seq)
         if entries and entries[0].snapshot.event_name == applying.event_name:
             serial = shown.record_replay(view, replay_seq, applying.seq)
             return {"seq": replay_seq, "replay_of": applying.seq, "serial": serial, "live": True}
@@ -327,7 +328,7 @@ def _acknowledging(original: Callable[..., dict[str, Any]]) -> Callable[..., dic
         applying = _applying.get()
         if applying is not None and applying.consumer is self and applying.view is view:
             # A buffer that never settles: the ack goes out as djust built it.
-            with contextlib.suppress(history.BufferBusy):
+            with contextlib.suppress(numbering.BufferBusy):
                 frame[IDENTITY_KEY] = acknowledged(applying, buffer)
         return frame
 
@@ -390,13 +391,13 @@ def _recorded_view(consumer: Any) -> Any:
     from django.conf import settings
 
     view = getattr(consumer, "view_instance", None)
-    if not settings.DEBUG or view is None or history.time_travel_buffer(view) is None:
+    if not settings.DEBUG or view is None or numbering.time_travel_buffer(view) is None:
         return None
     return view
 
 
 def _newest(view: Any) -> Any:
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     return buffer.jump(len(buffer) - 1) if buffer is not None and len(buffer) else None
 
 
@@ -437,7 +438,7 @@ def _keep_restore(turn: turns.Turn, view: Any, before: Any) -> Any:
 def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
     """Wrap a consumer handler of one client frame so its turn is measured.
 
-    Every turn is also captured for the toolbar's own panels (:mod:`.capture`)
+    Every turn is also captured for the toolbar's own panels (:mod:`.toolbar_capture`)
     when that is on and the toolbar would show for the browser; a restore or
     replay turn is kept when the socket guard names it (:func:`_name_capture`).
     """
@@ -451,9 +452,9 @@ def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
                 return await original(self, data)
             before = _newest(view) if kind == "replay" else None
             taken = None
-            if capture.wanted():
-                taken = await capture.begin(self, view)
-            token = capture.activate(taken) if taken is not None else None
+            if toolbar_capture.wanted():
+                taken = await toolbar_capture.begin(self, view)
+            token = toolbar_capture.activate(taken) if taken is not None else None
             recorded = None
             try:
                 with turns.measuring(session_id, kind) as turn:
@@ -465,7 +466,7 @@ def _measured(kind: str, keep: Callable[[turns.Turn, Any, Any], Any]) -> Any:
                         recorded = keep(turn, view, before)
             finally:
                 if taken is not None and token is not None:
-                    await capture.end(taken, token, view, recorded)
+                    await toolbar_capture.end(taken, token, view, recorded)
 
         return handle
 
@@ -482,9 +483,9 @@ def _snapshot_pushed(original: Any) -> Any:
         if turn is not None and snapshot is not None:
             turn.snapshot = snapshot
             turn.end_handler()
-        buffer = history.time_travel_buffer(view) if snapshot is not None else None
+        buffer = numbering.time_travel_buffer(view) if snapshot is not None else None
         if buffer is not None:
-            history.number_if_free(view, buffer)
+            numbering.number_if_free(view, buffer)
         return await original(self, view, snapshot)
 
     return push
@@ -576,7 +577,7 @@ def install_turn_hooks() -> None:
     _wrap(LiveViewConsumer, "_build_time_travel_state", _state_with_cost)
     _wrap(WSConsumerTransport, "on_handler_timing", _handler_timed)
     _wrap(TemplateMixin, "render_with_diff", _render_timed)
-    capture.install()
+    toolbar_capture.install()
 
 
 # -- "Check against current code" (:mod:`.replay_check`) ------------------------------
@@ -608,7 +609,7 @@ def pending_push_events(view: Any) -> list[tuple[str, Any]]:
 
 def _kept_on_disconnect(original: Any) -> Any:
     async def disconnect(self: Any, close_code: int, *args: Any, **kwargs: Any) -> Any:
-        from . import earlier
+        from .recording import earlier
 
         cause = "reload" if close_code == earlier.GOING_AWAY else "closed"
         try:
@@ -622,7 +623,7 @@ def _kept_on_disconnect(original: Any) -> Any:
 
 def _kept_on_redirect(original: Any) -> Any:
     async def redirect(self: Any, *args: Any, **kwargs: Any) -> Any:
-        from . import earlier
+        from .recording import earlier
 
         old_view = getattr(self, "view_instance", None)
         try:
@@ -654,7 +655,7 @@ class EarlierState:
     @classmethod
     def parse(cls, raw: Any) -> EarlierState:
         """The frame's ``ddt_earlier``; Refused when it is not what the panel sends."""
-        from . import earlier
+        from .recording import earlier
 
         if isinstance(raw, dict):
             kept_id, seq, which = raw.get("id"), raw.get("seq"), raw.get("which", "after")
@@ -675,7 +676,7 @@ class EarlierState:
 def _earlier_snapshot(consumer: Any, wanted: EarlierState) -> tuple[Any, Any, Any]:
     """The view, the kept session and the recorded snapshot a restore puts back; Refused
     with the reason when it may not (DEBUG off, another browser, another class)."""
-    from . import earlier
+    from .recording import earlier
 
     if not _debug():
         raise Refused("time_travel requires DEBUG=True")
@@ -732,11 +733,11 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
         logger.exception("ddt_timetravel: re-render after an earlier state failed")
         await consumer.send_error(f"The re-render failed: {exc}", event=JUMP.frame_type)
         return
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     assert buffer is not None  # earlier.restore_refusal() refused a view without one
     try:
-        newest_seq = history.current_window(view, buffer).last_seq
-    except history.BufferBusy:
+        newest_seq = numbering.current_window(view, buffer).last_seq
+    except numbering.BufferBusy:
         newest_seq = 0  # never settled: the page counts as live again at once
     restored = shown.Shown(wanted.seq, wanted.which, None, newest_seq, earlier=kept.label)
     serial = shown.record_restore(view, restored)
@@ -758,7 +759,7 @@ def child_views(view: Any) -> dict[str, Any]:
     return dict(registry()) if callable(registry) else {}
 
 
-def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, history.Entry, int]:
+def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, numbering.Entry, int]:
     """The embedded view, its id, the row's event in its buffer and the newest number;
     Refused when the frame does not name a child's held event."""
     if not _debug():
@@ -770,7 +771,7 @@ def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, history
     found = child_views(view).get(view_id) if isinstance(view_id, str) else None
     if found is None:
         raise Refused("The page has no such embedded view any more; nothing was restored.")
-    buffer = history.time_travel_buffer(found)
+    buffer = numbering.time_travel_buffer(found)
     if buffer is None:
         raise Refused(f"Time travel is off for {dotted_path(found)}; nothing was restored.")
     which = data.get("which", "before")
@@ -798,7 +799,7 @@ async def restore_child(consumer: Any, data: dict[str, Any]) -> None:
 
     try:
         child, view_id, entry, newest_seq = _child_entry(consumer, data)
-    except (Refused, history.BufferBusy) as exc:
+    except (Refused, numbering.BufferBusy) as exc:
         refusal = getattr(exc, "message", str(exc))
     else:
         refusal = None
@@ -821,7 +822,7 @@ async def restore_child(consumer: Any, data: dict[str, Any]) -> None:
     restored = shown.Shown(entry.seq, which, None, newest_seq)
     serial = shown.record_restore(child, restored)
     page, _, _ = shown.current(child, newest_seq)
-    buffer = history.time_travel_buffer(child)
+    buffer = numbering.time_travel_buffer(child)
     frame = consumer._build_time_travel_state(child, buffer, entry.index, which)
     frame[IDENTITY_KEY] = {
         "seq": entry.seq,

@@ -20,6 +20,6 @@ class TimeTravelConfig(AppConfig):
 
         _djust.install()
 
-        from .recording import install_if_shown
+        from .recording.install import install_if_shown
 
         install_if_shown()

@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from .asgi_routes import routes_to_live_view_consumer
 from .conf import DEFAULTS, SETTINGS_NAME, setting_problem
-from .masking import pattern_problem
+from .core.masking import pattern_problem
 from .switch import listed_panel_classes
 
 APP_NAME = "ddt_timetravel"

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import _djust, history
-from .live import dotted_path
+from . import _djust
+from .core import numbering
+from .ownership import dotted_path
 
 MAX_CHILD_ID = 64
 MAX_LISTED = 20
@@ -65,7 +66,7 @@ def child(view: Any, view_id: str) -> Any:
 
 
 def _events(view: Any) -> int | None:
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     return None if buffer is None else len(buffer)
 
 

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from . import views
 from .conf import get_setting
-from .masking import MASKED
+from .core.masking import MASKED
 from .page import time_travel_enabled, views_on_page
 
 

@@ -28,31 +28,19 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
 
-from . import (
-    charts,
-    earlier,
-    embedded,
-    export,
-    history,
-    importing,
-    inspection,
-    key_history,
-    limits,
-    paging,
-    pytest_export,
-    remote,
-    replay_check,
-    shown,
-    state_tree,
-    watch,
-)
-from .cost import EventCost, event_cost, event_costs
-from .formatting import pretty
-from .live import ViewNotFound, dotted_path, find_view, instance_id, parse_session_id
-from .masking import Masker
-from .search import BadFilter, Filters, match
+from . import embedded
+from .core import key_history, limits, numbering, paging, watch
+from .core.cost import EventCost, event_cost, event_costs
+from .core.masking import Masker
+from .core.search import BadFilter, Filters, match
+from .display import charts, diff_view, state_tree
+from .display.formatting import pretty
+from .display.rows import build_row, build_rows, replay_draft
+from .exchange import json_export, json_import, pytest_module, replay_check
+from .ownership import ViewNotFound, dotted_path, find_view, instance_id, parse_session_id
+from .recording import earlier, shown
 from .switch import panel_enabled
-from .timeline import build_row, build_rows, replay_draft
+from .workers import transport
 
 MAX_SEQ = 2**53
 #: Exports up to this many characters are indented for reading; bigger ones stay compact.
@@ -99,20 +87,20 @@ class Target:
 
     def held(
         self, first_seq: int = 1, last_seq: int | None = None, displayable: bool = True
-    ) -> list[history.Entry]:
+    ) -> list[numbering.Entry]:
         """The held events in ``first_seq``..``last_seq``, oldest first.
 
         ``displayable=False`` keeps the states exactly as recorded (to run them again).
         """
-        _, held = history.read(
+        _, held = numbering.read(
             self.view, self.recorded_buffer(), first_seq=first_seq, last_seq=last_seq
         )
         return [limits.displayable_entry(entry) for entry in held] if displayable else held
 
-    def entry(self, seq: int) -> history.Entry:
+    def entry(self, seq: int) -> numbering.Entry:
         """Event ``seq`` if it is still held."""
         buffer = self.recorded_buffer()
-        window, entries = history.read(self.view, buffer, first_seq=seq, last_seq=seq)
+        window, entries = numbering.read(self.view, buffer, first_seq=seq, last_seq=seq)
         if not entries:
             raise Gone(
                 f"Event #{seq} is no longer held: the buffer keeps the last "
@@ -120,7 +108,7 @@ class Target:
             )
         return limits.displayable_entry(entries[0])
 
-    def cost(self, entry: history.Entry) -> EventCost:
+    def cost(self, entry: numbering.Entry) -> EventCost:
         """What event ``entry`` cost, measured in its own turn on this socket."""
         return event_cost(entry.snapshot, self.masker)
 
@@ -189,7 +177,7 @@ def _target(request: HttpRequest) -> Target:
             raise BadQuery(str(exc)) from None
         except embedded.NoSuchChild as exc:
             raise Gone(str(exc)) from None
-    buffer, masker = history.time_travel_buffer(view), Masker.for_view(view)
+    buffer, masker = numbering.time_travel_buffer(view), Masker.for_view(view)
     return Target(view, buffer, masker, session_id, parent if view is not parent else None)
 
 
@@ -207,7 +195,7 @@ def panel_endpoint(
     404 like a panel that is not there.
 
     A view that is not in this process may be held by another ASGI worker: with
-    ``REMOTE_LOOKUP`` on, a GET is forwarded to it (:mod:`.remote`). That worker
+    ``REMOTE_LOOKUP`` on, a GET is forwarded to it (:mod:`.workers`). That worker
     runs ``answer_locally``, exposed on the endpoint: the same answer without
     the toolbar's guard (the asker applied it) and without forwarding again.
     """
@@ -220,17 +208,17 @@ def panel_endpoint(
                 BadQuery,
                 BadFilter,
                 state_tree.BadPath,
-                importing.BadImport,
+                json_import.BadImport,
                 key_history.BadKey,
             ) as exc:
                 return problem(str(exc), 400)
             except ViewNotFound as exc:
-                if ask_elsewhere and request.method == "GET" and remote.enabled():
-                    return remote.ask_owner(request, problem)
+                if ask_elsewhere and request.method == "GET" and transport.enabled():
+                    return transport.ask_owner(request, problem)
                 return problem(exc.message, 404)
             except Gone as exc:
                 return problem(str(exc), 404)
-            except history.BufferBusy as exc:
+            except numbering.BufferBusy as exc:
                 return problem(str(exc), 503)
 
         @wraps(view_func)
@@ -288,12 +276,12 @@ def timeline(request: HttpRequest) -> HttpResponse:
     }
     if target.buffer is None:
         return render(request, "ddt_timetravel/fragment.html", {**context, "disabled": True})
-    window, raw = history.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
+    window, raw = numbering.read(target.view, target.buffer, first_seq=after + 1, last_seq=before)
     held = [limits.displayable_entry(entry) for entry in raw]
     pairs = list(itertools.pairwise(held))
     previous_ts: dict[int, float | None] = {later.seq: entry.snapshot.ts for entry, later in pairs}
     if held:
-        previous_ts[held[0].seq] = history.previous_timestamp(target.buffer, held[0])
+        previous_ts[held[0].seq] = numbering.previous_timestamp(target.buffer, held[0])
     masker = target.masker
     page = paging.newest_page(
         [entry for entry in held if entry.seq < before],
@@ -325,9 +313,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
         rows=rows,
         from_seq=page.from_seq,
         filters=filters,
-        branch_id=history.branch_id(target.view),
+        branch_id=numbering.branch_id(target.view),
         viewing=viewing,
-        unrecorded=history.unrecorded_attributes(target.view, target.buffer),
+        unrecorded=numbering.unrecorded_attributes(target.view, target.buffer),
     )
     return render(request, "ddt_timetravel/fragment.html", context)
 
@@ -353,11 +341,11 @@ def event_diff(request: HttpRequest) -> HttpResponse:
         # Masked together: a secret of either event is hidden in both.
         shown_base, shown_entry = target.masker.events([base.snapshot, entry.snapshot])
         before, after = shown_base.state_after, shown_entry.state_after
-        raw = inspection.raw_diff(before, after)
+        raw = diff_view.raw_diff(before, after)
     else:
         shown_entry = target.masker.event(entry.snapshot)
         before, after = shown_entry.state_before, shown_entry.state_after
-        raw = inspection.event_diff(shown_entry)
+        raw = diff_view.event_diff(shown_entry)
     context = {
         "seq": seq,
         "cost": None if against else target.cost(entry),
@@ -366,7 +354,7 @@ def event_diff(request: HttpRequest) -> HttpResponse:
         # comparison, the other event's after-state.
         "before_seq": base.seq if against else seq,
         "before_which": "after" if against else "before",
-        "diff": inspection.build_view(raw, before, after, target.masker),
+        "diff": diff_view.build_view(raw, before, after, target.masker),
         # A row carries its params short; the detail shows them whole.
         "params_full": "" if against or not shown_entry.params else pretty(shown_entry.params),
     }
@@ -411,7 +399,7 @@ def state_node(request: HttpRequest) -> HttpResponse:
 
 def _selected_entries(
     request: HttpRequest, target: Target, displayable: bool = True
-) -> list[history.Entry]:
+) -> list[numbering.Entry]:
     """The held events in ``from``..``to`` that match the filters, oldest first.
 
     ``displayable=False`` keeps the states exactly as recorded (to run them again).
@@ -430,8 +418,8 @@ def _range_params(request: HttpRequest) -> tuple[int, int]:
 
 
 def _matching(
-    request: HttpRequest, entries: list[history.Entry], masker: Masker
-) -> list[history.Entry]:
+    request: HttpRequest, entries: list[numbering.Entry], masker: Masker
+) -> list[numbering.Entry]:
     """The ``entries`` that match the filters; Gone when none is left."""
     filters = Filters.from_query(request.GET)
     if filters.active:
@@ -443,7 +431,7 @@ def _matching(
 
 def _file_slug(view_path: str) -> str:
     """``counter_view`` for ``demo_app.views.CounterView``: the test's name without ``test_``."""
-    return pytest_export.test_name(view_path, []).removeprefix("test_")
+    return pytest_module.test_name(view_path, []).removeprefix("test_")
 
 
 def _download(content: str, filename: str, content_type: str) -> HttpResponse:
@@ -463,9 +451,9 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
     view_path = dotted_path(target.view)
     slug = _file_slug(view_path)
     if kind == "pytest":
-        source = pytest_export.pytest_module(view_path, entries, target.masker)
+        source = pytest_module.pytest_module(view_path, entries, target.masker)
         return _download(source, f"test_{slug}_timetravel.py", "text/x-python; charset=utf-8")
-    document = export.timeline_document(view_path, entries, target.masker)
+    document = json_export.timeline_document(view_path, entries, target.masker)
     body = json.dumps(document, ensure_ascii=False, default=str)
     if len(body) <= PRETTY_EXPORT_LIMIT:  # indenting runs json's pure-Python encoder
         body = json.dumps(document, ensure_ascii=False, indent=2, default=str)
@@ -475,7 +463,7 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _import_view(request: HttpRequest) -> HttpResponse:
     Filters.from_query(request.GET)  # bad filters are refused before the upload is read
-    data = importing.read_upload(request)
+    data = json_import.read_upload(request)
     # No socket on the page, or it is gone: open the file without the view check.
     view, view_path = None, None
     if request.GET.get("session"):
@@ -497,7 +485,7 @@ def _render_document(
     ``view`` (or None) gives the masker: the file may hold secrets in clear.
     """
     filters = Filters.from_query(request.GET)
-    header, loaded = importing.load(data, view_path)
+    header, loaded = json_import.load(data, view_path)
     entries = [limits.displayable_entry(entry) for entry in loaded]
     masker = Masker.for_view(view)  # the file may hold secrets in clear: mask as live
     rows = build_rows(entries, None, masker)
@@ -509,8 +497,8 @@ def _render_document(
         found = match(snapshot, filters, masker) if filters.active else ()
         if found is None:
             continue
-        raw = inspection.event_diff(snapshot)  # the key filter's diff, not a second one
-        view = inspection.build_view(raw, snapshot.state_before, snapshot.state_after, masker)
+        raw = diff_view.event_diff(snapshot)  # the key filter's diff, not a second one
+        view = diff_view.build_view(raw, snapshot.state_before, snapshot.state_after, masker)
         row = dataclasses.replace(row, found_in=found, cost=event_cost(recorded, masker))
         items.append((row, view))
     context = {"header": header, "items": items, "filters": filters, "total": len(entries)}
@@ -525,7 +513,7 @@ import_timeline = panel_endpoint(method=require_POST)(_import_view)
 CHECK_CHUNK = 5
 
 
-def _checked_selection(request: HttpRequest) -> tuple[str, list[history.Entry], Masker]:
+def _checked_selection(request: HttpRequest) -> tuple[str, list[numbering.Entry], Masker]:
     """The view class, the events as recorded and the masker a check runs with.
 
     With ``earlier``, the events of one of this browser's earlier sessions (as
@@ -663,8 +651,8 @@ def earlier_sessions(request: HttpRequest) -> HttpResponse:
     if kind == "json":
         return _download(kept.document.decode("utf-8"), f"{slug}-earlier.json", "application/json")
     if kind == "pytest":
-        _, entries = importing.load(kept.document, kept.view_path)
-        source = pytest_export.pytest_module(kept.view_path, entries, Masker.for_view(None))
+        _, entries = json_import.load(kept.document, kept.view_path)
+        source = pytest_module.pytest_module(kept.view_path, entries, Masker.for_view(None))
         return _download(source, f"test_{slug}_earlier.py", "text/x-python; charset=utf-8")
     refusal = (
         earlier.restore_refusal(kept, page_view)

@@ -6,7 +6,8 @@ import gc
 
 from djust.time_travel import EventSnapshot, TimeTravelBuffer
 
-from ddt_timetravel import cache, inspection
+from ddt_timetravel.core import memo
+from ddt_timetravel.display import diff_view
 
 
 def snapshot(rows: int, seq: int = 0) -> EventSnapshot:
@@ -23,50 +24,50 @@ def test_a_big_state_is_diffed_once():
 
     def compute():
         calls.append(1)
-        return inspection.raw_diff(big.state_before, big.state_after)
+        return diff_view.raw_diff(big.state_before, big.state_after)
 
-    first = cache.memo(big, "diff", compute, inputs=(big.state_before, big.state_after))
-    again = cache.memo(big, "diff", compute, inputs=(big.state_before, big.state_after))
+    first = memo.memo(big, "diff", compute, inputs=(big.state_before, big.state_after))
+    again = memo.memo(big, "diff", compute, inputs=(big.state_before, big.state_after))
 
     assert again is first
     assert calls == [1]
-    assert len(cache.held([big])) == 1
+    assert len(memo.held([big])) == 1
 
 
 def test_a_tiny_state_keeps_no_memo():
     tiny = snapshot(2)
-    first = inspection.event_diff(tiny)
+    first = diff_view.event_diff(tiny)
 
-    assert inspection.event_diff(tiny) == first
-    assert cache.held([tiny]) == []
+    assert diff_view.event_diff(tiny) == first
+    assert memo.held([tiny]) == []
 
 
 def test_is_small_stops_counting_at_the_limit():
-    assert cache.is_small({"count": 3})
-    assert not cache.is_small(list(range(cache.SMALL_STATE_NODES)))
+    assert memo.is_small({"count": 3})
+    assert not memo.is_small(list(range(memo.SMALL_STATE_NODES)))
     endless: list = []
     endless.append(endless)  # a cycle is never walked for ever
-    assert not cache.is_small(endless)
+    assert not memo.is_small(endless)
 
 
 def test_the_memo_is_dropped_with_its_snapshot():
     big = snapshot(200)
-    inspection.event_diff(big)
-    before = cache.size()
+    diff_view.event_diff(big)
+    before = memo.size()
 
     del big
     gc.collect()
 
-    assert cache.size() == before - 1
+    assert memo.size() == before - 1
 
 
 def test_the_memo_never_holds_more_than_the_buffer():
     buffer = TimeTravelBuffer(max_events=5)
-    start = cache.size()
+    start = memo.size()
     for seq in range(40):
         buffer.append(snapshot(150, seq))
-        inspection.event_diff(buffer.jump(len(buffer) - 1))
+        diff_view.event_diff(buffer.jump(len(buffer) - 1))
         gc.collect()
-        assert cache.size() - start <= 5
-    held = cache.held(buffer.jump(i) for i in range(len(buffer)))
+        assert memo.size() - start <= 5
+    held = memo.held(buffer.jump(i) for i in range(len(buffer)))
     assert len(held) == 5

@@ -12,8 +12,8 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from ddt_timetravel import turns
-from ddt_timetravel.history import time_travel_buffer
+from ddt_timetravel.core.numbering import time_travel_buffer
+from ddt_timetravel.recording import turns
 from tests.panel_client import panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -279,8 +279,8 @@ async def test_a_django_template_query_names_its_template_line(live_socket):
 def test_costs_in_a_row_measure_each_state_as_one_cost_alone_would():
     from djust.time_travel import EventSnapshot
 
-    from ddt_timetravel.cost import event_cost, event_costs
-    from ddt_timetravel.masking import Masker
+    from ddt_timetravel.core.cost import event_cost, event_costs
+    from ddt_timetravel.core.masking import Masker
 
     def snapshot(before, after):
         return EventSnapshot(

@@ -10,9 +10,9 @@ import pytest
 from django.test import override_settings
 from djust.time_travel import EventSnapshot
 
-from ddt_timetravel.cost import build_cost, state_size
-from ddt_timetravel.masking import Masker, is_masked
-from ddt_timetravel.turns import TurnCost, TurnQuery
+from ddt_timetravel.core.cost import build_cost, state_size
+from ddt_timetravel.core.masking import Masker, is_masked
+from ddt_timetravel.recording.turns import TurnCost, TurnQuery
 
 THRESHOLDS = {"SLOW_EVENT_MS": 50, "MANY_QUERIES": 3}
 

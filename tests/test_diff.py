@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel.diff import (
+from ddt_timetravel.core.diff import (
     MISSING,
     SHORT_LIST,
     apply,
@@ -172,7 +172,7 @@ short_lists = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(short_lists, short_lists)
 def test_short_lists_align_as_before(before, after):
-    from ddt_timetravel.diff import _opcodes
+    from ddt_timetravel.core.diff import _opcodes
 
     assert _opcodes(before, after) == old_opcodes(before, after)
 

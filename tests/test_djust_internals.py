@@ -87,7 +87,7 @@ def test_the_guard_is_installed_once_at_app_ready():
 
 
 def test_the_package_consumer_inherits_the_guard():
-    from ddt_timetravel.remote import TimeTravelLiveViewConsumer
+    from ddt_timetravel.workers import TimeTravelLiveViewConsumer
 
     assert _djust.installed(TimeTravelLiveViewConsumer)
     for kind in _djust.KINDS:

@@ -77,7 +77,7 @@ def _panel_sources() -> str:
         *(REPO_ROOT / "static" / "ddt_timetravel").glob("*.js"),
     ]
     parts = [path.read_text(encoding="utf-8") for path in texts]
-    for module in sorted((REPO_ROOT / "ddt_timetravel").glob("*.py")):
+    for module in sorted((REPO_ROOT / "ddt_timetravel").rglob("*.py")):
         parts.extend(_python_strings(module))
     return " ".join(" ".join(part.split()) for part in parts)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ddt_timetravel import _djust, earlier
+from ddt_timetravel import _djust
+from ddt_timetravel.recording import earlier
 from tests.panel_client import panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)

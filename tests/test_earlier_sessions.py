@@ -8,7 +8,7 @@ import html5lib
 import pytest
 from django.test import override_settings
 
-from ddt_timetravel import earlier
+from ddt_timetravel.recording import earlier
 from tests.panel_client import client_for, panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.test import override_settings
 
-from ddt_timetravel.formatting import (
+from ddt_timetravel.core.masking import MASKED, Masker
+from ddt_timetravel.display.formatting import (
     COMPACT_LIMIT,
     clock_time,
     compact,
@@ -19,7 +20,6 @@ from ddt_timetravel.formatting import (
     pretty,
     shorten,
 )
-from ddt_timetravel.masking import MASKED, Masker
 
 
 def test_shorten_keeps_short_text_and_cuts_long_text_to_the_limit():

@@ -33,11 +33,13 @@ from djust.time_travel import EventSnapshot
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel import export, history, inspection, pytest_export, state_tree
-from ddt_timetravel.history import Entry, Window
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.search import Filters
-from ddt_timetravel.timeline import build_rows
+from ddt_timetravel.core import numbering
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.numbering import Entry, Window
+from ddt_timetravel.core.search import Filters
+from ddt_timetravel.display import diff_view, state_tree
+from ddt_timetravel.display.rows import build_rows
+from ddt_timetravel.exchange import json_export, pytest_module
 from tests.security_support import (
     PARAM_NAMES,
     XSS_PAYLOADS,
@@ -341,8 +343,8 @@ def test_renderers_take_any_json_like_state(recorded, needle):
     assert [li.attrib["data-tt-seq"] for li in shown] == [str(e.seq) for e in reversed(entries)]
     for entry in entries:
         snapshot = entry.snapshot
-        view = inspection.build_view(
-            inspection.raw_diff(snapshot.state_before, snapshot.state_after),
+        view = diff_view.build_view(
+            diff_view.raw_diff(snapshot.state_before, snapshot.state_after),
             snapshot.state_before,
             snapshot.state_after,
             masker,
@@ -364,7 +366,7 @@ def test_renderers_take_any_json_like_state(recorded, needle):
                     value = state_tree.resolve(state, path, masker)
                     state_tree.children(value, path, masker)
     body = json.dumps(
-        export.timeline_document("x.View", entries, masker), ensure_ascii=False, default=str
+        json_export.timeline_document("x.View", entries, masker), ensure_ascii=False, default=str
     )
     json.loads(body)
     # What djust can hold: JSON keys (strings). The generated module must compile when
@@ -373,7 +375,7 @@ def test_renderers_take_any_json_like_state(recorded, needle):
         Entry(e.seq, e.index, as_recorded(e.snapshot, handler_name(e.snapshot.event_name)))
         for e in entries
     ]
-    compile(pytest_export.pytest_module("x.View", recorded_json, masker), "exported.py", "exec")
+    compile(pytest_module.pytest_module("x.View", recorded_json, masker), "exported.py", "exec")
 
 
 def handler_name(text: str) -> str:
@@ -405,7 +407,7 @@ def test_huge_and_odd_numbers_render():
     snapshot = EventSnapshot("x", {"n": 2**70}, 1, 1.7e9, {}, state, None)
     rows = build_rows([Entry(1, 0, snapshot)], None, masker)
     assert rows[0].changes
-    view = inspection.build_view(inspection.raw_diff({}, state), {}, state, masker)
+    view = diff_view.build_view(diff_view.raw_diff({}, state), {}, state, masker)
     parse_html(render_to_string("ddt_timetravel/diff.html", {"seq": 1, "diff": view}))
 
 
@@ -436,7 +438,7 @@ async def test_an_exported_module_compiles_after_a_refused_hostile_event_name(li
 def test_an_event_name_cannot_inject_code_into_the_exported_module():
     hostile = 'x", {}) or __import__("os").system("echo pwned") or ("'
     snapshot = EventSnapshot(hostile, {}, 1, 1.7e9, {"count": 0}, {"count": 1}, "refused")
-    source = pytest_export.pytest_module("x.View", [Entry(1, 0, snapshot)], Masker())
+    source = pytest_module.pytest_module("x.View", [Entry(1, 0, snapshot)], Masker())
     tree = ast.parse(source)
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert "__import__" not in names  # the name stayed inside a string literal
@@ -486,7 +488,7 @@ async def test_hostile_states_never_break_an_endpoint(live_socket, caplog):
                 event = live_socket.event("put", value=sent)
                 asyncio.run_coroutine_threadsafe(event, loop).result(timeout=60)
             buffer = live_socket.view._time_travel_buffer
-            newest = history.read(live_socket.view, buffer, first_seq=1)[0].last_seq
+            newest = numbering.read(live_socket.view, buffer, first_seq=1)[0].last_seq
             seq = str(newest)
             queries = [
                 ("ddt_timetravel_timeline", {}),

@@ -15,7 +15,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from ddt_timetravel import importing, limits
+from ddt_timetravel.core import limits
+from ddt_timetravel.exchange import json_import
 from tests.panel_client import client_for, panel_get
 from tests.security_support import client_for_session, parse_html
 
@@ -121,7 +122,7 @@ def test_the_packages_import_limit_applies_not_djangos(caplog):
 @pytest.mark.django_db
 def test_an_import_over_the_limit_is_a_short_400(monkeypatch, caplog):
     caplog.set_level(logging.WARNING)
-    monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 1000)
+    monkeypatch.setattr(json_import, "MAX_IMPORT_BYTES", 1000)
     body = document({"text": "x" * 5000})
     response = client_for_session(None).post(import_url(), body, content_type="application/json")
     assert response.status_code == 400
@@ -219,15 +220,15 @@ def test_a_memoised_snapshot_held_by_another_memo_is_released_without_a_deadlock
     import gc
     import threading
 
-    from ddt_timetravel import cache
+    from ddt_timetravel.core import memo
 
     class Snapshot:
         pass
 
     def drop() -> None:
         original = Snapshot()
-        shown = cache.memo(original, "displayable", Snapshot)  # held by the memo only
-        cache.memo(shown, "diff", lambda: "diff")
+        shown = memo.memo(original, "displayable", Snapshot)  # held by the memo only
+        memo.memo(shown, "diff", lambda: "diff")
         del shown
         del original  # frees both: the second callback runs inside the first
         gc.collect()

@@ -257,26 +257,26 @@ async def test_evicted_or_unknown_event_is_404_with_a_message(live_socket):
 
 
 async def test_diff_of_a_big_state_is_computed_once_per_snapshot(live_socket):
-    from ddt_timetravel import inspection
+    from ddt_timetravel.display import diff_view
 
     await live_socket.mount(BIG, "/big/")
     await live_socket.event("shuffle")
     snapshot = live_socket.view._time_travel_buffer.jump(0)
-    first = inspection.event_diff(snapshot)
+    first = diff_view.event_diff(snapshot)
     await panel_get(live_socket, "diff", seq=1)
-    assert inspection.event_diff(snapshot) is first
+    assert diff_view.event_diff(snapshot) is first
     assert json.dumps(str(first))  # a real diff, not a placeholder
 
 
 async def test_diff_of_a_tiny_state_is_not_kept(live_socket):
-    from ddt_timetravel import cache
+    from ddt_timetravel.core import memo
 
     await live_socket.mount(COUNTER, "/counter/")
     await live_socket.event("increment")
     response = await panel_get(live_socket, "diff", seq=1)
 
     assert response.status_code == 200 and "count" in response.text
-    assert cache.held([live_socket.view._time_travel_buffer.jump(0)]) == []
+    assert memo.held([live_socket.view._time_travel_buffer.jump(0)]) == []
 
 
 async def test_big_values_in_a_diff_expand_through_the_state_tree(live_socket):

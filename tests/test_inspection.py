@@ -8,10 +8,10 @@ from djust.time_travel import EventSnapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel import state_tree
-from ddt_timetravel.inspection import build_view, changed_paths, raw_diff
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.search import Filters, match
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.search import Filters, match
+from ddt_timetravel.display import state_tree
+from ddt_timetravel.display.diff_view import build_view, changed_paths, raw_diff
 
 
 def view_of(before, after, masker=None):

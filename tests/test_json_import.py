@@ -10,15 +10,15 @@ import json
 
 import pytest
 
-from ddt_timetravel import turns
-from ddt_timetravel.export import FORMAT, READABLE_FORMATS
-from ddt_timetravel.importing import (
+from ddt_timetravel.exchange.json_export import FORMAT, READABLE_FORMATS
+from ddt_timetravel.exchange.json_import import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_DEPTH,
     MAX_TIMESTAMP,
     BadImport,
     load,
 )
+from ddt_timetravel.recording import turns
 
 VIEW = "demo_app.views.CounterView"
 

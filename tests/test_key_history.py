@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from djust.time_travel import EventSnapshot
 
-from ddt_timetravel.charts import EventCostFigures, line_chart, state_sizes, strip_chart
-from ddt_timetravel.key_history import BadKey, key_history
-from ddt_timetravel.masking import Masker
+from ddt_timetravel.core.key_history import BadKey, key_history
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.display.charts import EventCostFigures, line_chart, state_sizes, strip_chart
 
 
 def snapshot(name: str, before: dict, after: dict, **params) -> EventSnapshot:

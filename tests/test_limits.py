@@ -10,8 +10,8 @@ import json
 
 from djust.time_travel import EventSnapshot
 
-from ddt_timetravel import limits
-from ddt_timetravel.history import Entry
+from ddt_timetravel.core import limits
+from ddt_timetravel.core.numbering import Entry
 
 LONE = "a\ud800b"
 

@@ -8,7 +8,7 @@ from djust.config import config as djust_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel.masking import (
+from ddt_timetravel.core.masking import (
     MASKED,
     NAMING_KEYS,
     SECRET_NAME_PAIRS,

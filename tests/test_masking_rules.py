@@ -10,8 +10,8 @@ from django.test import override_settings
 from djust.time_travel import EventSnapshot
 
 from ddt_timetravel.checks import check_mask_patterns, check_settings
-from ddt_timetravel.diff import diff
-from ddt_timetravel.masking import (
+from ddt_timetravel.core.diff import diff
+from ddt_timetravel.core.masking import (
     MARK,
     Masker,
     PartlyMasked,

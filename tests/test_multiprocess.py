@@ -24,7 +24,7 @@ import html5lib
 import pytest
 from django.urls import reverse
 
-from ddt_timetravel.masking import MASKED
+from ddt_timetravel.core.masking import MASKED
 from demo_harness import DemoServer as Worker
 from demo_harness.clients import Browser, LiveSocket, open_page
 from demo_harness.cluster import REDIS_MISSING, Cluster, Redis, redis_server_path, start_redis

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from ddt_timetravel.live import ViewNotFound, find_view, may_see, parse_session_id
+from ddt_timetravel.ownership import ViewNotFound, find_view, may_see, parse_session_id
 from demo_app.views import CounterView
 
 

@@ -40,7 +40,7 @@ def test_time_travel_enabled_reads_loaded_classes_only():
     assert time_travel_enabled("demo_app.views.NotAView") is None
     assert time_travel_enabled("demo_app.views.MAX_VIEWS_IS_NO_CLASS") is None
     assert time_travel_enabled("ddt_timetravel.page.MAX_VIEWS") is None
-    assert time_travel_enabled("ddt_timetravel.masking.Masker") is False  # no attribute
+    assert time_travel_enabled("ddt_timetravel.core.masking.Masker") is False  # no attribute
 
 
 def test_a_module_that_is_not_loaded_is_never_imported():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from djust.time_travel import EventSnapshot
 
-from ddt_timetravel.history import Entry
-from ddt_timetravel.paging import newest_page
+from ddt_timetravel.core.numbering import Entry
+from ddt_timetravel.core.paging import newest_page
 
 
 def entries(first: int, last: int) -> list[Entry]:

@@ -12,10 +12,10 @@ import datetime
 import pytest
 from djust.time_travel import EventSnapshot
 
-from ddt_timetravel import pytest_export as exported
-from ddt_timetravel.history import Entry
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.replay_compare import MISSING, UNCHECKED
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.numbering import Entry
+from ddt_timetravel.core.replay_compare import MISSING, UNCHECKED
+from ddt_timetravel.exchange import pytest_module as exported
 
 COUNTER = "demo_app.views.CounterView"
 CAPTURED = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)

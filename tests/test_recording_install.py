@@ -18,7 +18,7 @@ django.setup()
 from django.db import connection, connections
 from djust.mixins.template import TemplateMixin
 from djust.websocket import LiveViewConsumer
-from ddt_timetravel.turns import record_query
+from ddt_timetravel.recording.turns import record_query
 connection.ensure_connection()
 print(json.dumps({
     "connections": [record_query in c.execute_wrappers for c in connections.all()],

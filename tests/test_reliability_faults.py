@@ -18,8 +18,9 @@ from typing import Any
 import html5lib
 import pytest
 
-from ddt_timetravel import history, views
-from ddt_timetravel.live import NOT_FOUND_MESSAGE
+from ddt_timetravel import views
+from ddt_timetravel.core import numbering
+from ddt_timetravel.ownership import NOT_FOUND_MESSAGE
 from tests.security_support import (
     allowed_methods,
     client_for_session,
@@ -263,8 +264,8 @@ async def test_buffer_changing_mid_read_is_read_again(
     for _ in range(small_buffer):
         await live_socket.event("increment")
     assert seqs(await off_loop(get(live_socket, "ddt_timetravel_timeline"))) == [5, 4, 3, 2, 1]
-    turnstile = Turnstile(history._number_new)
-    monkeypatch.setattr(history, "_number_new", turnstile)
+    turnstile = Turnstile(numbering._number_new)
+    monkeypatch.setattr(numbering, "_number_new", turnstile)
 
     reading = asyncio.ensure_future(off_loop(get(live_socket, "ddt_timetravel_timeline")))
     await turnstile.next(reading)
@@ -288,11 +289,11 @@ async def test_buffer_that_never_settles_gets_503_with_a_message(
 ):
     await live_socket.mount(COUNTER, "/counter/")
     await live_socket.event("increment")
-    turnstile = Turnstile(history._number_new)
-    monkeypatch.setattr(history, "_number_new", turnstile)
+    turnstile = Turnstile(numbering._number_new)
+    monkeypatch.setattr(numbering, "_number_new", turnstile)
 
     reading = asyncio.ensure_future(off_loop(get(live_socket, "ddt_timetravel_timeline")))
-    for _ in range(history._MAX_ATTEMPTS):
+    for _ in range(numbering._MAX_ATTEMPTS):
         await turnstile.next(reading)
         await live_socket.event("increment")
         turnstile.proceed.release()
@@ -302,7 +303,7 @@ async def test_buffer_that_never_settles_gets_503_with_a_message(
     assert response.content.decode() == (
         "The time-travel buffer kept changing while it was read; try again."
     )
-    assert live_socket.view.count == 1 + history._MAX_ATTEMPTS
+    assert live_socket.view.count == 1 + numbering._MAX_ATTEMPTS
 
 
 async def test_reads_racing_events_stay_consistent(live_socket, small_buffer, no_errors_logged):

@@ -5,7 +5,7 @@ events, read through the panel (timeline, locate, diff: the reads that fill the
 panel's per-view numbering and per-snapshot memo) through the demo's real ASGI
 application, and disconnected. Afterwards no view
 may be alive (weak references kept by the test), the package's module-level structures
-(``history._tails``, the diff memo in ``cache``, the page records in ``shown``) hold
+(``numbering._tails``, the diff memo in ``cache``, the page records in ``shown``) hold
 nothing for them, and traced memory is back near where it was. ``bench/leaks.py``
 runs the same cycle for 1000 views and prints the numbers.
 """
@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from ddt_timetravel import cache, history, shown
+from ddt_timetravel.core import memo, numbering
+from ddt_timetravel.recording import shown
 from tests.security_support import asgi_get, panel_urls
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -127,7 +128,7 @@ async def test_a_churn_of_views_leaves_nothing_behind():
     warm: list[weakref.ref[Any]] = []
     await churn(WARM_UP, session_key, warm)  # imports, template and URL caches
     settle()
-    tails_before, memo_before, shown_before = len(history._tails), cache.size(), shown.size()
+    tails_before, memo_before, shown_before = len(numbering._tails), memo.size(), shown.size()
 
     tracemalloc.start()
     try:
@@ -148,12 +149,12 @@ async def test_a_churn_of_views_leaves_nothing_behind():
     problems = []
     if alive:
         problems.append(f"{alive} of {len(refs)} views are still alive")
-    if len(history._tails) != tails_before:
-        problems.append(f"history._tails holds {len(history._tails) - tails_before} more views")
+    if len(numbering._tails) != tails_before:
+        problems.append(f"numbering._tails holds {len(numbering._tails) - tails_before} more views")
     if shown.size() != shown_before:
         problems.append(f"shown holds {shown.size() - shown_before} more views")
-    if cache.size() != memo_before:
-        problems.append(f"the diff memo holds {cache.size() - memo_before} more snapshots")
+    if memo.size() != memo_before:
+        problems.append(f"the diff memo holds {memo.size() - memo_before} more snapshots")
     if growth >= ALLOWED_BYTES_PER_VIEW * VIEWS:
         problems.append(f"{growth} bytes still held after {VIEWS} views; biggest:\n{biggest}")
     assert problems == [], (

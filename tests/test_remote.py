@@ -24,10 +24,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import AsyncClient
 from django.urls import resolve, reverse
 
-from ddt_timetravel import remote
 from ddt_timetravel.asgi_routes import routes_to_live_view_consumer
 from ddt_timetravel.checks import check_settings
-from ddt_timetravel.remote import (
+from ddt_timetravel.workers import transport
+from ddt_timetravel.workers.transport import (
     REQUEST_TYPE,
     Answer,
     PanelRequest,
@@ -95,8 +95,8 @@ async def test_the_socket_answers_a_forwarded_request_as_its_owner_only(
     await live.event("increment")
     await live.event("add", amount=5)
 
-    answer = await remote.ask(live.session_id, timeline_request(live), timeout=5)
-    stranger = await remote.ask(
+    answer = await transport.ask(live.session_id, timeline_request(live), timeout=5)
+    stranger = await transport.ask(
         live.session_id, timeline_request(live, session_key="x" * 32), timeout=5
     )
 
@@ -128,7 +128,7 @@ async def test_a_logged_in_owner_is_matched_by_the_forwarded_user_pk(
     await live.event("increment")
 
     async def status(**identity: str | None) -> int:
-        answer = await remote.ask(live.session_id, timeline_request(live, **identity), timeout=5)
+        answer = await transport.ask(live.session_id, timeline_request(live, **identity), timeout=5)
         assert answer is not None
         return answer.status
 
@@ -144,7 +144,7 @@ async def test_malformed_requests_get_clear_answers_and_the_socket_lives_on(
     live = await open_remote_socket()
     await live.mount(COUNTER, "/counter/")
     layer = get_channel_layer()
-    group = remote.group_name(live.session_id)
+    group = transport.group_name(live.session_id)
 
     async def reply_to(message: dict[str, object]) -> Answer:
         reply_channel = await layer.new_channel()
@@ -176,7 +176,7 @@ async def test_with_remote_lookup_off_the_socket_joins_no_group(settings, open_r
     live = await open_remote_socket()
     await live.mount(COUNTER, "/counter/")
 
-    assert await remote.ask(live.session_id, timeline_request(live), timeout=0.3) is None
+    assert await transport.ask(live.session_id, timeline_request(live), timeout=0.3) is None
 
 
 async def test_nobody_answering_is_a_clear_504_within_the_timeout(remote_lookup):
@@ -287,3 +287,18 @@ def test_the_asking_side_forwards_endpoint_query_and_identity(rf, django_user_mo
     )
     request.user = AnonymousUser()
     assert PanelRequest.from_request(request).user_pk is None
+
+
+def test_the_old_import_path_still_gives_the_consumers_and_says_where_they_moved():
+    """``ddt_timetravel.remote`` was the documented path in ``asgi.py`` files."""
+    import importlib
+    import sys
+
+    import ddt_timetravel.workers as workers
+
+    sys.modules.pop("ddt_timetravel.remote", None)
+    with pytest.warns(DeprecationWarning, match="ddt_timetravel.workers"):
+        old = importlib.import_module("ddt_timetravel.remote")
+
+    assert old.TimeTravelLiveViewConsumer is workers.TimeTravelLiveViewConsumer
+    assert old.TimeTravelConsumerMixin is workers.TimeTravelConsumerMixin

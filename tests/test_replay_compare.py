@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.replay_compare import (
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.replay_compare import (
     MISSING,
     UNCHECKED,
     Skipped,

@@ -365,12 +365,12 @@ async def test_back_to_live_without_events_says_the_page_is_live(live_socket):
 async def test_a_buffer_that_never_settles_refuses_the_row_and_lets_djust_frames_through(
     live_socket, monkeypatch
 ):
-    from ddt_timetravel import history
+    from ddt_timetravel.core import numbering
 
     await live_socket.mount(COUNTER, "/counter/")
     await fill(live_socket, [1, 2])
     row = (await rows(live_socket))[1]
-    monkeypatch.setattr(history, "_unchanged", lambda *args: False)
+    monkeypatch.setattr(numbering, "_unchanged", lambda *args: False)
 
     frame = {"type": "time_travel_jump", "index": 0, "which": "after", "ddt_event": identity(row)}
     await live_socket.send(frame)

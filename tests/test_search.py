@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from djust.time_travel import EventSnapshot
 
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.search import (
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.search import (
     MAX_FILTER_LENGTH,
     MAX_FOUND_PATHS,
     BadFilter,

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel import cache, history
+from ddt_timetravel.core import memo, numbering
 from tests.security_support import (
     allowed_methods,
     build_query,
@@ -68,12 +68,12 @@ def state_of(view: Any) -> tuple[Any, int]:
 def memoised(view: Any) -> int:
     """How many of ``view``'s snapshots have a memoised diff in the panel's cache."""
     buffer = view._time_travel_buffer
-    return len(cache.held(buffer.jump(i) for i in range(len(buffer))))
+    return len(memo.held(buffer.jump(i) for i in range(len(buffer))))
 
 
 def numbering_of(view: Any) -> tuple[int, Any] | None:
     """The panel's numbering record of ``view``: (last number, newest snapshot) or None."""
-    tail = history._tails.get(view)
+    tail = numbering._tails.get(view)
     return None if tail is None else (tail.seq, tail.snapshot())
 
 

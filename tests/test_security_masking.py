@@ -19,11 +19,12 @@ from djust.time_travel import EventSnapshot
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel import export, inspection, pytest_export, state_tree
-from ddt_timetravel.history import Entry, Window
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.search import Filters, match
-from ddt_timetravel.timeline import build_rows
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.numbering import Entry, Window
+from ddt_timetravel.core.search import Filters, match
+from ddt_timetravel.display import diff_view, state_tree
+from ddt_timetravel.display.rows import build_rows
+from ddt_timetravel.exchange import json_export, pytest_module
 from tests.security_support import (
     allowed_methods,
     client_for_session,
@@ -234,14 +235,14 @@ def test_no_secret_reaches_any_rendering(events):
     ]
     for entry in entries:
         snapshot = entry.snapshot
-        view = inspection.build_view(
-            inspection.event_diff(snapshot), snapshot.state_before, snapshot.state_after, masker
+        view = diff_view.build_view(
+            diff_view.event_diff(snapshot), snapshot.state_before, snapshot.state_after, masker
         )
         outputs.append(render_to_string("ddt_timetravel/diff.html", {"seq": 1, "diff": view}))
         outputs += every_tree_page(snapshot.state_before, masker)
         outputs += every_tree_page(snapshot.state_after, masker)
-    compared = inspection.build_view(
-        inspection.raw_diff(entries[0].snapshot.state_after, entries[-1].snapshot.state_after),
+    compared = diff_view.build_view(
+        diff_view.raw_diff(entries[0].snapshot.state_after, entries[-1].snapshot.state_after),
         entries[0].snapshot.state_after,
         entries[-1].snapshot.state_after,
         masker,
@@ -249,9 +250,9 @@ def test_no_secret_reaches_any_rendering(events):
     outputs.append(
         render_to_string("ddt_timetravel/diff.html", {"seq": 2, "against": 1, "diff": compared})
     )
-    document = export.timeline_document("demo_app.views.ProfileView", entries, masker)
+    document = json_export.timeline_document("demo_app.views.ProfileView", entries, masker)
     outputs.append(json.dumps(document, ensure_ascii=False, default=str))
-    outputs.append(pytest_export.pytest_module("demo_app.views.ProfileView", entries, masker))
+    outputs.append(pytest_module.pytest_module("demo_app.views.ProfileView", entries, masker))
 
     assert_hidden(outputs, secrets)
     for output in outputs[:1]:
@@ -373,7 +374,7 @@ def test_a_component_whose_id_looks_secret_is_masked_in_the_diff():
     snapshot = EventSnapshot("save", {}, 1, 0.0, before, after, None)
     row = build_rows([Entry(1, 0, snapshot)], None, masker)[0]
     assert TAG not in row.change_summary  # the row masks it ...
-    view = inspection.build_view(inspection.raw_diff(before, after), before, after, masker)
+    view = diff_view.build_view(diff_view.raw_diff(before, after), before, after, masker)
     html = render_to_string("ddt_timetravel/diff.html", {"seq": 1, "diff": view})
     assert TAG not in html  # ... the diff must too
 
@@ -383,7 +384,7 @@ def test_an_id_that_is_a_card_number_is_not_shown_in_diff_paths():
     card = "4111 1111 1111 1111"
     before = {"cards": [{"id": card, "label": "Visa"}]}
     after = {"cards": [{"id": card, "label": "Work Visa"}]}
-    view = inspection.build_view(inspection.raw_diff(before, after), before, after, masker)
+    view = diff_view.build_view(diff_view.raw_diff(before, after), before, after, masker)
     html = render_to_string("ddt_timetravel/diff.html", {"seq": 1, "diff": view})
     assert "Work Visa" in html
     assert card not in html

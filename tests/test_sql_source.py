@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.template import engines
 
-from ddt_timetravel.sql_source import _is_library, query_source, variable_line
+from ddt_timetravel.recording.sql_source import _is_library, query_source, variable_line
 
 
 def executed(in_render: bool) -> tuple[str, str]:

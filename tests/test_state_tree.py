@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ddt_timetravel.masking import MASKED, Masker, is_masked
-from ddt_timetravel.state_tree import (
+from ddt_timetravel.core.masking import MASKED, Masker, is_masked
+from ddt_timetravel.display.state_tree import (
     MAX_DEPTH,
     MAX_PATH_LENGTH,
     PAGE_SIZE,

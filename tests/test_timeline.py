@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from djust.time_travel import EventSnapshot
 
-from ddt_timetravel.history import Entry
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.timeline import build_row, build_rows, top_level_changes
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.numbering import Entry
+from ddt_timetravel.display.rows import build_row, build_rows, top_level_changes
 
 
 def entry(seq: int, name: str = "increment", **fields) -> Entry:
@@ -138,7 +138,7 @@ def test_a_reorder_is_described_as_one():
 
 
 def test_search_says_in_which_state_a_value_was_found():
-    from ddt_timetravel.search import text_matches
+    from ddt_timetravel.core.search import text_matches
 
     snapshot = entry(
         1,

@@ -16,8 +16,8 @@ import pytest
 from django.urls import reverse
 from djust.config import config as djust_config
 
-from ddt_timetravel.history import Entry
-from ddt_timetravel.paging import newest_page
+from ddt_timetravel.core.numbering import Entry
+from ddt_timetravel.core.paging import newest_page
 from tests.panel_client import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -23,8 +23,8 @@ from debug_toolbar.toolbar import DebugToolbar
 from django.test import override_settings
 from django.urls import reverse
 
-from ddt_timetravel import turns
-from ddt_timetravel.history import time_travel_buffer
+from ddt_timetravel.core.numbering import time_travel_buffer
+from ddt_timetravel.recording import turns
 from tests.conftest import OUTSIDE_CLIENT, TOOLBAR_CLIENT
 from tests.panel_client import client_for, panel_get
 
@@ -321,15 +321,15 @@ async def test_a_browser_the_toolbar_does_not_show_itself_to_cannot_switch_to_an
 
 
 def test_the_toolbar_internals_the_capture_relies_on(db):
-    """Fails loudly when a toolbar upgrade changes what :mod:`ddt_timetravel.capture` uses."""
+    """Fails loudly when a toolbar upgrade changes what :mod:`.toolbar_capture` uses."""
     from debug_toolbar.panels.sql.tracking import wrap_cursor
     from debug_toolbar.panels.templates import TemplatesPanel
     from django.db import connection
 
-    from ddt_timetravel import capture
+    from ddt_timetravel.recording import toolbar_capture
 
     wrap_cursor(connection)
-    connection._djdt_logger = capture.SQL_ROUTER
+    connection._djdt_logger = toolbar_capture.SQL_ROUTER
     try:
         with connection.cursor() as cursor:
             # The toolbar wraps the cursor only when it finds a logger on the connection.
@@ -337,4 +337,6 @@ def test_the_toolbar_internals_the_capture_relies_on(db):
     finally:
         connection._djdt_logger = None
     assert callable(TemplatesPanel._store_template_info)
-    assert "_panels" in vars(DebugToolbar(capture.RequestFactory().get("/"), capture._stand_in))
+    assert "_panels" in vars(
+        DebugToolbar(toolbar_capture.RequestFactory().get("/"), toolbar_capture._stand_in)
+    )

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel.masking import Masker
-from ddt_timetravel.watch import BadExpression, parse, parse_path, scan
+from ddt_timetravel.core.masking import Masker
+from ddt_timetravel.core.watch import BadExpression, parse, parse_path, scan
 
 MASKER = Masker()
 NUMBERS = st.integers(min_value=-1000, max_value=1000)

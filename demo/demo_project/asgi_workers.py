@@ -18,7 +18,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from ddt_timetravel.remote import TimeTravelLiveViewConsumer  # noqa: E402
+from ddt_timetravel.workers import TimeTravelLiveViewConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -16,7 +16,7 @@ import sys
 from types import FrameType
 from typing import Any
 
-from . import _djust
+from .. import _djust
 
 _SKIPPED_PARTS = (
     "/django/",

@@ -38,10 +38,10 @@ from djust.testing import LiveViewTestClient, NoHandlerFoundError
 from djust.time_travel import EventSnapshot, restore_snapshot
 from djust.validation import validate_handler_params
 
-from . import _djust
-from .history import Entry
-from .masking import MASKED, Masker, contains_masked, is_masked
-from .replay_compare import (
+from .. import _djust
+from ..core.masking import MASKED, Masker, contains_masked, is_masked
+from ..core.numbering import Entry
+from ..core.replay_compare import (
     MISSING,
     Mismatch,
     Skipped,

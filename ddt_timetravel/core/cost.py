@@ -22,9 +22,9 @@ from typing import Any
 from debug_toolbar.panels.sql.utils import reformat_sql
 from django.utils.safestring import SafeString, mark_safe
 
-from . import turns
-from .conf import get_setting
-from .formatting import compact, human_bytes
+from ..conf import get_setting
+from ..display.formatting import compact, human_bytes
+from ..recording import turns
 from .masking import Masker
 
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import cache
-from .diff import MISSING, DictDiff, Line, Node, diff, flatten, format_path
+from ..core import memo
+from ..core.diff import MISSING, DictDiff, Line, Node, diff, flatten, format_path
+from ..core.masking import MASKED, Masker, is_masked
 from .formatting import COMPACT_LIMIT, compact, describe_size
-from .masking import MASKED, Masker, is_masked
 
 COMPONENTS_KEY = "__components__"
 #: Diff lines shown per group before the rest is summarised.
@@ -207,7 +207,7 @@ def raw_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Node | 
 def event_diff(snapshot: Any) -> dict[str, Node | None]:
     """The raw diff of one recorded event, computed once per snapshot (unless tiny)."""
     before, after = snapshot.state_before, snapshot.state_after
-    return cache.memo(snapshot, "diff", lambda: raw_diff(before, after), inputs=(before, after))
+    return memo.memo(snapshot, "diff", lambda: raw_diff(before, after), inputs=(before, after))
 
 
 def build_view(

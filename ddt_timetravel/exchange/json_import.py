@@ -13,10 +13,10 @@ from typing import Any
 from django.http import HttpRequest
 from djust.time_travel import EventSnapshot
 
-from . import turns
-from .export import READABLE_FORMATS
-from .history import Entry
-from .limits import MAX_DEPTH, json_too_deep
+from ..core.limits import MAX_DEPTH, json_too_deep
+from ..core.numbering import Entry
+from ..recording import turns
+from .json_export import READABLE_FORMATS
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 #: An export nests its states three levels down (document, events, event).

@@ -33,11 +33,10 @@ from typing import Any
 from django.utils.module_loading import import_string
 from djust.serialization import decimal_tags_to_strings
 
-from .diff import same
-from .export import package_version
-from .history import Entry
-from .masking import MARK, Masker, contains_masked
-from .replay_compare import (
+from ..core.diff import same
+from ..core.masking import MARK, Masker, contains_masked
+from ..core.numbering import Entry
+from ..core.replay_compare import (
     COMPONENTS_KEY,
     MISSING,
     UNCHECKED,
@@ -48,6 +47,7 @@ from .replay_compare import (
     unawaited_replay,
     unchecked_keys,
 )
+from .json_export import package_version
 
 __all__ = ["is_volatile", "pytest_module", "test_name"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .masking import MASKED, Masked
+from ..core.masking import MASKED, Masked
 
 COMPACT_LIMIT = 60
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .masking import Masker, contains_masked
+from ..core.masking import Masker, contains_masked
 
 #: Panels whose stats are the same for every turn of a socket: the signals and their
 #: receivers (not the signals sent).

@@ -34,8 +34,8 @@ from typing import Any
 from djust.config import config as djust_config
 from djust.time_travel import EventSnapshot
 
-from . import cache
-from .conf import get_setting
+from ..conf import get_setting
+from . import memo
 
 #: Name parts that mark a key as secret wherever it appears in the state.
 SECRET_NAME_PARTS = frozenset(
@@ -744,7 +744,7 @@ class Masker:
         """The masked copy of one recorded event, computed once per snapshot."""
         if isinstance(snapshot, MaskedSnapshot):
             return snapshot
-        return cache.memo(
+        return memo.memo(
             snapshot,
             f"masked:{self.signature}",
             lambda: self.events([snapshot])[0],

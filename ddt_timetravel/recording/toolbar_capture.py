@@ -51,9 +51,9 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
+from ..conf import get_setting
+from ..core.masking import Masker
 from . import capture_store
-from .conf import get_setting
-from .masking import Masker
 
 if TYPE_CHECKING:
     from debug_toolbar.panels import Panel
@@ -501,17 +501,17 @@ async def end(
     socket's next frame does not wait for them. Nothing is stored for a turn
     that recorded or named no event.
     """
-    from . import history
+    from ..core import numbering
 
     capture.open = False
     _current.reset(token)
     seq = None
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     try:
         _stop(capture)
         _read_clocks(capture)
         if snapshot is not None and buffer is not None:
-            seq = history.newest_seq(view, buffer)
+            seq = numbering.newest_seq(view, buffer)
     except Exception:
         logger.warning("The toolbar capture of an event could not be stored.", exc_info=True)
         return

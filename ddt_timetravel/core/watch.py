@@ -70,7 +70,7 @@ def parse_path(text: str, start: int = 0) -> tuple[tuple[Any, ...], int]:
     """Parse a panel path at ``text[start:]``; return its parts and where it ends.
 
     Parts are dict keys (str), list positions (int) and ``("id", value)`` pairs,
-    the shape :func:`ddt_timetravel.diff.format_path` prints.
+    the shape :func:`ddt_timetravel.core.diff.format_path` prints.
     """
     parts: list[Any] = []
     position = start

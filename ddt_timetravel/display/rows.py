@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .cost import EventCost
-from .diff import list_steps, path_step, same_items
+from ..core.cost import EventCost
+from ..core.diff import list_steps, path_step, same_items
+from ..core.masking import MASKED, Masker, contains_masked, is_masked
+from ..core.numbering import Entry
 from .formatting import clock_time, compact, compact_params, elapsed, pretty
-from .history import Entry
-from .masking import MASKED, Masker, contains_masked, is_masked
 
 COMPONENTS_KEY = "__components__"
 

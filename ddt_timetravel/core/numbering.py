@@ -174,7 +174,7 @@ def current_window(view: Any, buffer: TimeTravelBuffer) -> Window:
 def newest_seq(view: Any, buffer: TimeTravelBuffer) -> int:
     """The number the newest event has or will get, read without numbering or waiting.
 
-    For a label written inside djust's turn (:mod:`.capture`): it takes no lock, so a
+    For a label written inside djust's turn (:mod:`.toolbar_capture`): it takes no lock, so a
     panel request reading the buffer at that moment never holds up the event.
     """
     tail = _tail_for(view)

@@ -53,7 +53,7 @@ class TurnCost:
     patch_bytes: int | None
     queries: tuple[TurnQuery, ...]
     queries_cut: bool = False
-    #: The toolbar's request id of this turn's capture (:mod:`.capture`), if captured.
+    #: The toolbar's request id of this turn's capture (:mod:`.toolbar_capture`), if captured.
     toolbar_id: str | None = None
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..display.diff_view import changed_paths, event_diff
 from .diff import format_path, list_steps
-from .inspection import changed_paths, event_diff
 from .masking import Masker, is_masked, without_marks
 
 MAX_FILTER_LENGTH = 200

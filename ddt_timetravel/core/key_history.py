@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..display.formatting import compact, compact_params
 from .diff import same
-from .formatting import compact, compact_params
 from .masking import MASKED, Masker
 from .watch import ABSENT, HIDDEN, Reader, lookup, parse_path
 

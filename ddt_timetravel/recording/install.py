@@ -20,7 +20,7 @@ def _is_this_panel(path: str) -> bool:
     if path == PANEL_PATH:
         return True
     try:
-        from .panels import TimeTravelPanel
+        from ..panels import TimeTravelPanel
 
         panel = import_string(path)
     except ImportError:
@@ -53,7 +53,7 @@ def install_if_shown() -> bool:
     from django.db import connections
     from django.db.backends.signals import connection_created
 
-    from ._djust import install_earlier_sessions, install_turn_hooks
+    from .._djust import install_earlier_sessions, install_turn_hooks
 
     install_turn_hooks()
     install_earlier_sessions()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .history import Entry
+from .numbering import Entry
 
 #: ``match(entry)`` gives None for an entry filtered out, else what the row shows.
 Matcher = Callable[[Entry], Any]

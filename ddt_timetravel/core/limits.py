@@ -19,8 +19,8 @@ from typing import Any
 
 from djust.time_travel import EventSnapshot
 
-from . import cache
-from .history import Entry
+from . import memo
+from .numbering import Entry
 
 #: Containers nested deeper than this are shown as :data:`TOO_DEEP`.
 MAX_DEPTH = 100
@@ -132,7 +132,7 @@ def displayable_snapshot(snapshot: EventSnapshot) -> tuple[EventSnapshot, bool]:
     Computed once per snapshot; a clean snapshot is returned as it is (the memo
     then holds only None, never a second reference that would keep it alive).
     """
-    shown = cache.memo(
+    shown = memo.memo(
         snapshot,
         "displayable",
         lambda: _displayable_snapshot(snapshot),

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from . import limits
-from .diff import ID_KEY, MISSING, format_path
+from ..core import limits
+from ..core.diff import ID_KEY, MISSING, format_path
+from ..core.masking import MASKED, Masker, is_masked
 from .formatting import compact, describe_size
-from .masking import MASKED, Masker, is_masked
 
 MAX_DEPTH = limits.MAX_DEPTH
 #: Characters in a path: room for every part to be a long key.

@@ -3,7 +3,7 @@
 A reload, a reconnect or a ``live_redirect`` mounts a new view instance with an
 empty buffer, and the events that led to a bug are gone just when a developer
 needs them. When the view a browser tab owned goes away, its last timeline is
-kept here as the panel's own masked JSON export (:mod:`.export`), so nothing
+kept here as the panel's own masked JSON export (:mod:`.json_export`), so nothing
 secret is kept that the panel would not show, and opening it later is exactly
 opening an import: read-only rows, diffs, search and both exports.
 
@@ -34,10 +34,10 @@ from typing import Any
 from django.http import HttpRequest
 from djust.time_travel import EventSnapshot
 
-from . import history, limits
-from .export import timeline_document
-from .live import dotted_path, is_owner, owner_of, same_browser
-from .masking import Masker
+from ..core import limits, numbering
+from ..core.masking import Masker
+from ..exchange.json_export import timeline_document
+from ..ownership import dotted_path, is_owner, owner_of, same_browser
 
 MAX_TAB_LENGTH = 64
 
@@ -69,10 +69,10 @@ class Kept:
         """The bytes this session holds, against the byte budget."""
         return len(self.document) + len(self.recorded)
 
-    def recorded_entries(self) -> list[history.Entry]:
+    def recorded_entries(self) -> list[numbering.Entry]:
         """The kept events with their states as recorded, oldest first."""
         return [
-            history.Entry(seq=raw["seq"], index=i, snapshot=EventSnapshot(**raw["snapshot"]))
+            numbering.Entry(seq=raw["seq"], index=i, snapshot=EventSnapshot(**raw["snapshot"]))
             for i, raw in enumerate(json.loads(self.recorded or b"[]"))
         ]
 
@@ -154,7 +154,7 @@ def note_tab(view: Any, tab: str | None) -> None:
         _tabs[view] = tab
 
 
-def _as_recorded(entries: list[history.Entry]) -> bytes:
+def _as_recorded(entries: list[numbering.Entry]) -> bytes:
     """The events exactly as djust recorded them (JSON-native: djust records only that).
 
     Escaped to ASCII: a lone surrogate (which UTF-8 cannot encode) comes back as it was.
@@ -172,7 +172,7 @@ _FIELDS = ("event_name", "params", "ref", "ts", "state_before", "state_after", "
 
 
 def _fitting(
-    entries: list[history.Entry], view_path: str, masker: Masker, limit: int
+    entries: list[numbering.Entry], view_path: str, masker: Masker, limit: int
 ) -> tuple[bytes, bytes, int]:
     """The export and the recorded states of the newest events that fit in ``limit``
     bytes together, and how many events they hold."""
@@ -189,10 +189,10 @@ def _fitting(
 
 def keep(view: Any, cause: str, max_sessions: int, max_bytes: int) -> Kept | None:
     """Keep the last timeline of ``view``, which is going away; None when nothing to keep."""
-    buffer = history.time_travel_buffer(view)
+    buffer = numbering.time_travel_buffer(view)
     if buffer is None or not len(buffer):
         return None
-    _, entries = history.read(view, buffer, first_seq=1)
+    _, entries = numbering.read(view, buffer, first_seq=1)
     view_path = dotted_path(view)
     document, recorded, events = _fitting(entries, view_path, Masker.for_view(view), max_bytes)
     if len(document) + len(recorded) > max_bytes:
@@ -237,7 +237,7 @@ def find_for_view(view: Any, kept_id: str) -> Kept | None:
 
 def restore_refusal(kept: Kept, view: Any) -> str | None:
     """Why a state of ``kept`` cannot go into ``view``, in words; None when it can."""
-    if history.time_travel_buffer(view) is None:
+    if numbering.time_travel_buffer(view) is None:
         return f"Time travel is off for {dotted_path(view)}."
     if dotted_path(view) != kept.view_path:
         return (
@@ -249,8 +249,8 @@ def restore_refusal(kept: Kept, view: Any) -> str | None:
 
 def view_went_away(view: Any, cause: str) -> None:
     """Keep ``view``'s timeline if the panel shows here (DEBUG on, panel listed)."""
-    from .conf import get_setting
-    from .recording import panel_shown
+    from ..conf import get_setting
+    from .install import panel_shown
 
     sessions = get_setting("EARLIER_SESSIONS")
     if view is None or not sessions or not panel_shown():

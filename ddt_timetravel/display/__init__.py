@@ -1,0 +1,1 @@
+"""The objects the panel's templates render: rows, diff views, state trees, charts."""

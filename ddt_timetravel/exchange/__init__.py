@@ -1,0 +1,1 @@
+"""Timelines leaving and entering the panel: JSON export and import, pytest modules."""

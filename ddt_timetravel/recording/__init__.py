@@ -1,0 +1,1 @@
+"""What runs inside djust's socket turn: timing, SQL sources, toolbar capture, earlier sessions."""
