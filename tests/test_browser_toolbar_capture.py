@@ -2,7 +2,8 @@
 
 "Open in toolbar" in a row's detail switches the toolbar's SQL panel to that
 event's queries (EXPLAIN runs on one), "Back to the page's request" switches
-back; the History panel lists the event and its Switch works both ways.
+back; the History panel lists the event and its Switch works both ways, and it
+names a restore as one.
 """
 
 from __future__ import annotations
@@ -76,3 +77,22 @@ def test_history_lists_the_event_and_switches_to_it_and_back(page, live_server_u
     own = history.locator("tr[data-request-id]", has_text="GET").filter(has_text="/books/").first
     own.get_by_role("button", name="Switch").click()
     expect(sql_button).to_have_text(page_sql)
+
+
+def test_history_names_a_restore_and_switches_to_it(page, live_server_url):
+    page.goto(f"{live_server_url}/books/")
+    wait_for_live_view(page)
+    next_page(page)
+    panel = open_time_travel(page)
+    row(panel, 1).get_by_role("button", name="Restore before").click()
+    expect(page.locator("#books-page")).to_have_text("Page 1")
+    expect(panel.get_by_role("status")).to_contain_text("Viewing #1 (before)")
+
+    page.locator("#djdt-HistoryPanel a").click()
+    history = page.locator("#HistoryPanel")
+    restore = history.locator("tr[data-request-id]", has_text="WS restore before next_page #1")
+    expect(restore.first).to_contain_text("/books/")
+    restore.first.get_by_role("button", name="Switch").click()
+    # The restore's own turn: the re-render of page 1 walks the books again.
+    page.locator("#djdt-SQLPanel a").click()
+    expect(page.locator("#SQLPanel")).to_contain_text("demo_app_book")

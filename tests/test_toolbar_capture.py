@@ -185,6 +185,9 @@ async def test_a_restore_is_captured_and_named_as_a_restore(live_socket):
     history = panel_stats(restore, "HistoryPanel")
     assert history["request_method"] == "WS restore before increment #1"
     assert history["request_url"] == "/"
+    # The History panel as the toolbar renders it tells the restore from the events.
+    listed = DebugToolbar.fetch(restore).get_panel_by_id("HistoryPanel").content
+    assert "WS restore before increment #1" in listed and "WS increment #2" in listed
     # The re-render of the restored state walks the template's queryset: one query.
     assert [q["raw_sql"] for q in panel_stats(restore, "SQLPanel")["queries"]] == [
         q.sql for q in turns.last_restore(live_socket.view).queries
