@@ -148,6 +148,8 @@ async def test_a_bad_id_or_format_gets_a_clear_answer(live_socket):
     (kept_id,) = kept_ids(await earlier_get(live_socket, tab=TAB))
     bad = await earlier_get(live_socket, id=kept_id, format="xml")
     assert bad.status_code == 400
+    malformed = await earlier_get(live_socket, id="../../etc")
+    assert malformed.status_code == 400 and len(malformed.content) < 80
 
 
 async def test_a_live_redirect_keeps_the_view_it_leaves(live_socket):
