@@ -769,7 +769,7 @@ def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, numberi
     if view is None:
         raise Refused("The page's view is gone: reload the page; nothing was restored.")
     found = child_views(view).get(view_id) if isinstance(view_id, str) else None
-    if found is None:
+    if found is None or not isinstance(view_id, str):
         raise Refused("The page has no such embedded view any more; nothing was restored.")
     buffer = numbering.time_travel_buffer(found)
     if buffer is None:
