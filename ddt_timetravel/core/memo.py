@@ -20,7 +20,7 @@ T = TypeVar("T")
 SMALL_STATE_NODES = 256
 
 
-class _Memo(weakref.ref):  # type: ignore[type-arg]
+class _Memo(weakref.ref[Any]):
     """A weak reference to a snapshot that also carries one value computed from it."""
 
     __slots__ = ("key", "name", "value")

@@ -31,7 +31,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -361,7 +361,14 @@ async def answer_message(layer: BaseChannelLayer, message: dict[str, Any]) -> No
 _in_flight: set[asyncio.Task[None]] = set()
 
 
-class TimeTravelConsumerMixin:
+if TYPE_CHECKING:
+    # What the mixin is put in front of, so its super() calls are checked.
+    _Consumer = LiveViewConsumer
+else:
+    _Consumer = object
+
+
+class TimeTravelConsumerMixin(_Consumer):
     """Lets panel requests that land on another worker reach this socket's view.
 
     Put it before djust's ``LiveViewConsumer`` (or a subclass of it). With
@@ -372,14 +379,11 @@ class TimeTravelConsumerMixin:
     of djust's own untouched.
     """
 
-    channel_layer: Any
-    channel_name: str
-    session_id: str | None
     _ddt_timetravel_group: str | None = None
 
     async def connect(self) -> None:
         """djust's connect (which makes ``session_id``), then join that session's group."""
-        await super().connect()  # type: ignore[misc]
+        await super().connect()
         session_id = getattr(self, "session_id", None)
         if session_id and self.channel_layer is not None and enabled():
             group = group_name(session_id)
@@ -393,7 +397,7 @@ class TimeTravelConsumerMixin:
             if group is not None:
                 await self.channel_layer.group_discard(group, self.channel_name)
         finally:
-            await super().disconnect(close_code)  # type: ignore[misc]
+            await super().disconnect(close_code)
 
     async def ddt_timetravel_panel_request(self, message: dict[str, Any]) -> None:
         """Channels' handler for ``REQUEST_TYPE``: answer in a task of its own."""
