@@ -87,7 +87,7 @@ format: venv $(BIOME)
 	$(BIOME) check --write static
 
 clean:
-	rm -rf build dist .pytest_cache .ruff_cache test-results *.egg-info
+	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache test-results *.egg-info
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean
