@@ -45,7 +45,7 @@ SETTINGS = "bench.settings_reliability"
 VIEW = "demo_app.views.CounterView"
 TIMELINE = "/__debug__/time-travel/timeline/"
 EVENT_END = {"patch", "html_update", "noop", "error"}
-LAST_SEQ = re.compile(r'data-last-seq="(-?\d+)"')
+LAST_SEQ = re.compile(r'data-djtt-last-seq="(-?\d+)"')
 
 
 # --------------------------------------------------------------------------

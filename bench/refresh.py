@@ -30,14 +30,14 @@ from bench.common import (
 
 COUNTER = ("demo_app.views.CounterView", "/counter/")
 GOAL = 1.5
-_LAST_SEQ = re.compile(rb'data-last-seq="(\d+)"')
+_LAST_SEQ = re.compile(rb'data-djtt-last-seq="(\d+)"')
 
 
 def last_seq(content: bytes) -> int:
     """The newest event number a timeline fragment says it holds."""
     found = _LAST_SEQ.search(content)
     if found is None:
-        raise RuntimeError(f"no data-last-seq in the fragment: {content[:300]!r}")
+        raise RuntimeError(f"no data-djtt-last-seq in the fragment: {content[:300]!r}")
     return int(found.group(1))
 
 

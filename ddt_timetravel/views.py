@@ -255,7 +255,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     """Header and the rows newer than ``after`` (matching the filters) for this view.
 
     With ``before``, only rows older than that event; with ``limit``, only the
-    newest ``limit`` of them (the fragment's ``data-from-seq`` says how far back
+    newest ``limit`` of them (the fragment's ``data-djtt-from-seq`` says how far back
     the page looked, so the next older page asks ``before`` it).
     """
     after = _int_param(request, "after", default=0)

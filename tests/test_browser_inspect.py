@@ -31,7 +31,7 @@ def test_expand_a_row_to_see_its_diff_and_full_state(page, live_server_url):
     expect(first.locator(".djtt-unchanged summary")).to_have_text("2 unchanged")
 
     first.locator("summary", has_text="Full state after").click()
-    items = first.locator("details[data-djtt-node][data-path='[\"items\"]']").first
+    items = first.locator("details[data-djtt-node][data-djtt-state-path='[\"items\"]']").first
     items.locator("summary").first.click()
     expect(items.locator(".djtt-tree").first).to_contain_text("[1]")
 

@@ -38,7 +38,7 @@ LISTEN = """() => {
 CLICK_AND_CHECK = """async (panel, [pick, action, params]) => {
     const root = panel.querySelector("[data-djtt-root]");
     const exported = async (seq) => {
-        const url = new URL(root.dataset.exportUrl, location.href);
+        const url = new URL(root.dataset.djttExportUrl, location.href);
         url.searchParams.set("session", window.djust.liveViewInstance.sessionId);
         url.searchParams.set("from", seq);
         url.searchParams.set("to", seq);

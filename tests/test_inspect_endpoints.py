@@ -286,12 +286,16 @@ async def test_big_values_in_a_diff_expand_through_the_state_tree(live_socket):
     response = await panel_get(live_socket, "diff", seq=1)
 
     document = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
-    nodes = [d.attrib for d in document.iter("details") if d.attrib.get("data-path", "[]") != "[]"]
+    nodes = [
+        d.attrib
+        for d in document.iter("details")
+        if d.attrib.get("data-djtt-state-path", "[]") != "[]"
+    ]
     assert {
         "data-djtt-node": "",
-        "data-seq": "1",
-        "data-which": "after",
-        "data-path": '["items", {"id": 3}]',
+        "data-djtt-state-seq": "1",
+        "data-djtt-state-which": "after",
+        "data-djtt-state-path": '["items", {"id": 3}]',
     } in nodes
     assert "500 B" not in response.text  # the row is a dict, not a long string
     text = await panel_get(

@@ -49,7 +49,7 @@ async def test_timeline_lists_recorded_events_newest_first(live_socket):
     assert "demo_app.views.CounterView" in text
     assert "3 / 100 events" in text
     assert "count: 2 → 3" in text
-    assert 'data-head-seq="1"' in text and 'data-last-seq="3"' in text
+    assert 'data-djtt-head-seq="1"' in text and 'data-djtt-last-seq="3"' in text
 
 
 async def test_refresh_sends_only_new_rows(live_socket):

@@ -107,7 +107,7 @@ async def test_jump_behind_evicting_events_restores_the_rows_event(live_socket, 
     assert live_socket.view.count == 7
     response = await timeline(live_socket)
     assert header(response) == "Viewing #3 (after)"
-    assert fragment(response)["data-viewing-seq"] == "3"
+    assert fragment(response)["data-djtt-viewing-seq"] == "3"
 
 
 async def test_jump_to_a_row_evicted_in_between_is_refused(live_socket, small_buffer):
@@ -263,7 +263,7 @@ async def test_djust_frames_without_identity_work_and_are_shown_when_the_panel_o
 
     first_look = await timeline(live_socket)  # the panel opens only now
     assert header(first_look) == "Viewing #2 (before)"
-    assert fragment(first_look)["data-viewing-which"] == "before"
+    assert fragment(first_look)["data-djtt-viewing-which"] == "before"
 
     await live_socket.event("increment")  # continues from the restored state: live again
     assert header(await timeline(live_socket)) == "Live"
@@ -309,7 +309,7 @@ async def test_component_restore_names_the_component_not_the_row(live_socket):
     assert components["counter"]["count"] == 1  # the other component kept its live state
     response = await timeline(live_socket)
     assert header(response) == "Component lamp as before #1"
-    assert fragment(response)["data-viewing-component"] == "lamp"
+    assert fragment(response)["data-djtt-viewing-component"] == "lamp"
 
 
 async def test_djust_refusal_after_a_good_identity_records_nothing(live_socket):

@@ -17,11 +17,11 @@ export function initCheck(djDebug) {
 }
 
 function checkUrl(box, from, to, begin) {
-    const url = new URL(box.dataset.checkUrl, window.location.href);
+    const url = new URL(box.dataset.djttCheckUrl, window.location.href);
     // An earlier session's check runs on what the server kept: no socket needed.
-    if (box.dataset.earlier) url.searchParams.set("earlier", box.dataset.earlier);
+    if (box.dataset.djttEarlierId) url.searchParams.set("earlier", box.dataset.djttEarlierId);
     else url.searchParams.set("session", view.sessionId);
-    if (view.child && !box.dataset.earlier) url.searchParams.set("child", view.child);
+    if (view.child && !box.dataset.djttEarlierId) url.searchParams.set("child", view.child);
     url.searchParams.set("from", from);
     if (to) url.searchParams.set("to", to);
     for (const [name, value] of Object.entries(currentFilters())) {
@@ -72,12 +72,12 @@ async function runCheck(box) {
     const start = box.querySelector("[data-djtt-check-start]");
     const cancel = box.querySelector("[data-djtt-check-cancel]");
     message.textContent = "";
-    if (!view.sessionId && !box.dataset.earlier) {
+    if (!view.sessionId && !box.dataset.djttEarlierId) {
         message.textContent = "The LiveView socket has not connected yet: nothing to check.";
         return;
     }
     // An earlier session is checked whole (its rows follow the filters, not the range).
-    const form = box.dataset.earlier ? null : root.querySelector("[data-djtt-export-form]");
+    const form = box.dataset.djttEarlierId ? null : root.querySelector("[data-djtt-export-form]");
     const from = form?.elements.namedItem("from").value || "1";
     const to = form?.elements.namedItem("to").value || "";
     if (to && Number(to) < Number(from)) {

@@ -47,7 +47,7 @@ function remember(count) {
 }
 
 function listUrl(root, params) {
-    const url = new URL(root.dataset.earlierUrl, window.location.href);
+    const url = new URL(root.dataset.djttEarlierUrl, window.location.href);
     url.searchParams.set("tab", tabId());
     if (view.sessionId) url.searchParams.set("session", view.sessionId); // the page's view: may a state go into it?
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
@@ -63,7 +63,7 @@ function showCount(root) {
 }
 
 async function loadList(root) {
-    if (!root.dataset.earlierUrl || switchedOff()) return; // unticked: ask nothing
+    if (!root.dataset.djttEarlierUrl || switchedOff()) return; // unticked: ask nothing
     let fragment;
     try {
         fragment = await fetchFragment(listUrl(root, {}));
@@ -71,7 +71,7 @@ async function loadList(root) {
         return; // the poll reports a server that is down
     }
     const list = fragment.querySelector("[data-djtt-earlier-list]");
-    const count = list ? Number(list.dataset.count) || 0 : 0;
+    const count = list ? Number(list.dataset.djttEarlierCount) || 0 : 0;
     if (count === 0 && seenBefore() > 0) report("main", GONE, "info");
     earlierState.count = count;
     remember(count);
@@ -111,7 +111,7 @@ function onOpenClick(button) {
 // The export links get their URL as they are clicked: the tab id is read then.
 function onExportClick(link) {
     const root = panelRoot();
-    if (root) link.href = listUrl(root, { id: link.dataset.id, format: link.dataset.djttEarlierExport }).href;
+    if (root) link.href = listUrl(root, { id: link.dataset.djttEarlierId, format: link.dataset.djttEarlierExport }).href;
 }
 
 // The socket has a (new) session: a view instance replaced by it may now be kept.

@@ -17,27 +17,27 @@ const inspect = {
 
 async function loadLazy(details) {
     const body = details.querySelector(":scope > [data-djtt-lazy-body]");
-    if (!body || body.dataset.loaded) return;
+    if (!body || body.dataset.djttLoaded) return;
     const root = panelRoot();
     if (!root) return;
-    body.dataset.loaded = "1";
+    body.dataset.djttLoaded = "1";
     body.textContent = "Loading…";
     const row = details.closest("[data-tt-seq]");
     let url;
     if (details.hasAttribute("data-djtt-diff")) {
-        url = endpointUrl(root, "diffUrl", { seq: row?.dataset.ttSeq });
+        url = endpointUrl(root, "djttDiffUrl", { seq: row?.dataset.ttSeq });
     } else {
-        url = endpointUrl(root, "stateUrl", {
-            seq: details.dataset.seq,
-            which: details.dataset.which,
-            path: details.dataset.path,
+        url = endpointUrl(root, "djttStateUrl", {
+            seq: details.dataset.djttStateSeq,
+            which: details.dataset.djttStateWhich,
+            path: details.dataset.djttStatePath,
         });
     }
     try {
         body.replaceChildren(await fetchFragment(url));
         showState(toolbarElement());
     } catch (error) {
-        delete body.dataset.loaded;
+        delete body.dataset.djttLoaded;
         body.textContent = error.message;
     }
 }
@@ -55,11 +55,11 @@ export function onToggle(event) {
 export async function onMoreClick(button) {
     const root = panelRoot();
     if (!root) return;
-    const url = endpointUrl(root, "stateUrl", {
-        seq: button.dataset.seq,
-        which: button.dataset.which,
-        path: button.dataset.path,
-        offset: button.dataset.offset,
+    const url = endpointUrl(root, "djttStateUrl", {
+        seq: button.dataset.djttStateSeq,
+        which: button.dataset.djttStateWhich,
+        path: button.dataset.djttStatePath,
+        offset: button.dataset.djttStateOffset,
     });
     try {
         const fragment = await fetchFragment(url);
@@ -76,7 +76,7 @@ export async function onCompareSubmit(form, event) {
     event.preventDefault();
     const result = root.querySelector("[data-djtt-compare-result]");
     report("compare", null);
-    const url = endpointUrl(root, "diffUrl", {
+    const url = endpointUrl(root, "djttDiffUrl", {
         seq: form.elements.namedItem("seq").value,
         against: form.elements.namedItem("against").value,
     });
@@ -108,7 +108,7 @@ export async function onExportClick(link, event) {
         return;
     }
     try {
-        const response = await panelFetch(endpointUrl(root, "exportUrl", params));
+        const response = await panelFetch(endpointUrl(root, "djttExportUrl", params));
         if (!response.ok) {
             const reason = failureText(response, await response.text(), "The export failed");
             report("export", `Nothing was exported. ${reason}`);
@@ -139,7 +139,7 @@ async function showImport() {
     const root = panelRoot();
     if (!root || inspect.importedFile === null) return;
     const result = root.querySelector("[data-djtt-import-result]");
-    const url = endpointUrl(root, "importUrl", {});
+    const url = endpointUrl(root, "djttImportUrl", {});
     if (!view.sessionId) url.searchParams.delete("session");
     try {
         const response = await panelFetch(url, {
@@ -209,7 +209,7 @@ export function filterImported(root) {
     const filters = currentFilters();
     let shown = 0;
     for (const row of rows) {
-        row.hidden = !importedRowMatches(row, filters, root.dataset.maskMarker || "");
+        row.hidden = !importedRowMatches(row, filters, root.dataset.djttMaskMarker || "");
         if (!row.hidden) shown += 1;
     }
     const count = imported.querySelector("[data-djtt-import-count]");

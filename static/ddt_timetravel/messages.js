@@ -33,7 +33,7 @@ function renderMessage(root, slot) {
     const message = messages[slot];
     if (!message) {
         box.replaceChildren();
-        delete box.dataset.kind;
+        delete box.dataset.djttKind;
         return;
     }
     const text = document.createElement("span");
@@ -43,7 +43,7 @@ function renderMessage(root, slot) {
     dismiss.type = "button";
     dismiss.dataset.djttDismiss = slot;
     dismiss.textContent = "Dismiss";
-    box.dataset.kind = message.kind;
+    box.dataset.djttKind = message.kind;
     box.replaceChildren(text, dismiss);
 }
 

@@ -163,7 +163,7 @@ function init() {
     // The server's first message stands when it already says why nothing can show.
     // The panel's stats may describe a later fetch (UPDATE_ON_FETCH), not this page,
     // so a djust client on the page always gets asked about.
-    if (!root.dataset.debug || (!liveView() && !root.dataset.hasViews)) return;
+    if (!root.dataset.djttDebug || (!liveView() && !root.dataset.djttHasViews)) return;
     showTimeline(root);
 }
 

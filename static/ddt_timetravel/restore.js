@@ -112,7 +112,7 @@ export function onComponentRestoreClick(button) {
     const row = button.closest("[data-tt-seq]");
     if (!row) return;
     const seq = Number(row.dataset.ttSeq);
-    const componentId = button.dataset.componentId;
+    const componentId = button.dataset.djttComponentId;
     const which = button.dataset.djttComponentRestore;
     jump(seq, which, `component ${componentId} from #${seq}`, (index, ddtEvent) => ({
         type: "time_travel_component_jump",
@@ -273,7 +273,7 @@ function toggleReplayForm(row, open) {
 // The replay editor comes from the server when a row's Replay is first pressed:
 // rows carry only the button, so a long list stays light.
 async function loadReplayForm(row, root) {
-    const url = endpointUrl(root, "replayUrl", { seq: row.dataset.ttSeq });
+    const url = endpointUrl(root, "djttReplayUrl", { seq: row.dataset.ttSeq });
     const form = (await fetchFragment(url)).querySelector("[data-djtt-replay]");
     if (!form) throw new Error("The server sent no replay editor.");
     form.hidden = true;
@@ -313,7 +313,7 @@ export function onReplaySubmit(form, event) {
     error.textContent = "";
     let params;
     try {
-        params = parseReplayParams(form.elements.namedItem("params").value, root.dataset.maskMarker);
+        params = parseReplayParams(form.elements.namedItem("params").value, root.dataset.djttMaskMarker);
     } catch (problem) {
         error.textContent = problem.message;
         return;

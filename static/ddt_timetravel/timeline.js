@@ -61,7 +61,7 @@ function resetTimeline(root, sessionId) {
 // True when the socket's view is another instance than the rows show (a live_redirect).
 function remounted(fragment) {
     const shown = view.viewInstance;
-    view.viewInstance = fragment.dataset.viewInstance || null;
+    view.viewInstance = fragment.dataset.djttViewInstance || null;
     return Boolean(shown && view.viewInstance && shown !== view.viewInstance);
 }
 
@@ -72,15 +72,15 @@ function applyFragment(root, fragment, older = false) {
     const headerContent = fragment.querySelector("[data-djtt-header-content]");
     if (header && headerContent) header.replaceChildren(...headerContent.childNodes);
     const message = fragment.querySelector("[data-djtt-message]");
-    if (fragment.dataset.disabled) {
+    if (fragment.dataset.djttDisabled) {
         say(message ? message.textContent : "Time travel is off for this view.");
-        root.dataset.idle = "1";
+        root.dataset.djttIdle = "1";
         return;
     }
-    delete root.dataset.idle;
-    view.headSeq = Number(fragment.dataset.headSeq);
-    timeline.total = Number(fragment.dataset.length) || 0;
-    const fromSeq = Number(fragment.dataset.fromSeq || view.headSeq);
+    delete root.dataset.djttIdle;
+    view.headSeq = Number(fragment.dataset.djttHeadSeq);
+    timeline.total = Number(fragment.dataset.djttLength) || 0;
+    const fromSeq = Number(fragment.dataset.djttFromSeq || view.headSeq);
     const list = rowsList(root);
     if (!older && (fromSeq > view.lastSeq + 1 || !list.children.length)) {
         // More events arrived than one page holds: the rows in between load on scroll.
@@ -113,7 +113,7 @@ function applyFragment(root, fragment, older = false) {
         }
     }
     timeline.fromSeq = Math.max(timeline.fromSeq, view.headSeq);
-    view.lastSeq = Math.max(view.lastSeq, Number(fragment.dataset.lastSeq));
+    view.lastSeq = Math.max(view.lastSeq, Number(fragment.dataset.djttLastSeq));
     takeShown(fragment.dataset);
     watchForOlder(list);
     markViewing(root);
@@ -173,11 +173,11 @@ function queueAnnouncement(incoming) {
 
 // What the server says the page shows, unless an answer about a later restore came first.
 function takeShown(data) {
-    const serial = Number(data.shownSerial || 0);
+    const serial = Number(data.djttShownSerial || 0);
     if (serial < view.shownSerial) return;
     view.shownSerial = serial;
-    view.viewing = data.viewingSeq
-        ? { seq: Number(data.viewingSeq), which: data.viewingWhich, componentId: data.viewingComponent || null }
+    view.viewing = data.djttViewingSeq
+        ? { seq: Number(data.djttViewingSeq), which: data.djttViewingWhich, componentId: data.djttViewingComponent || null }
         : null;
 }
 
@@ -197,7 +197,7 @@ export function statusLine() {
 }
 
 function timelineUrl(root, range) {
-    const url = new URL(root.dataset.timelineUrl, window.location.href);
+    const url = new URL(root.dataset.djttTimelineUrl, window.location.href);
     url.searchParams.set("session", view.sessionId);
     if (view.child) url.searchParams.set("child", view.child);
     url.searchParams.set("tab", tabId()); // so the server knows this tab's earlier sessions
@@ -224,7 +224,7 @@ export async function refresh() {
     }
     const lv = liveView();
     if (!lv) {
-        root.dataset.idle = "1";
+        root.dataset.djttIdle = "1";
         say(
             "This page has no djust client: add {% djust_client_config %} to the template and render the view as a LiveView.",
         );
@@ -233,7 +233,7 @@ export async function refresh() {
     const trouble = socketTrouble(lv);
     if (trouble || !lv.sessionId) {
         // A socket that was live and closed: is the whole server gone?
-        if (socketClosed(lv) && !(await serverAnswers(new URL(root.dataset.timelineUrl, window.location.href)))) {
+        if (socketClosed(lv) && !(await serverAnswers(new URL(root.dataset.djttTimelineUrl, window.location.href)))) {
             pollFailed(SERVER_DOWN);
         }
         say(trouble || "Waiting for the LiveView socket to connect…");
@@ -311,7 +311,7 @@ function watchForOlder(list) {
 
 function schedulePolling(root) {
     if (timeline.timer) return;
-    const interval = Math.max(250, Number(root.dataset.pollMs) || 1500);
+    const interval = Math.max(250, Number(root.dataset.djttPollMs) || 1500);
     timeline.timer = window.setInterval(() => {
         if (panelIsOpen()) refresh();
     }, interval);

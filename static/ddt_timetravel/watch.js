@@ -41,8 +41,8 @@ function sayWatch(root, text, kind = "") {
     const result = root.querySelector("[data-djtt-watch-result]");
     if (!result) return;
     result.textContent = text;
-    if (kind) result.dataset.kind = kind;
-    else delete result.dataset.kind;
+    if (kind) result.dataset.djttKind = kind;
+    else delete result.dataset.djttKind;
 }
 
 function markRows(root) {
@@ -74,7 +74,7 @@ async function evaluate(root, { select }) {
         return;
     }
     if (!view.sessionId) return;
-    const url = endpointUrl(root, "watchUrl", { expr: expression });
+    const url = endpointUrl(root, "djttWatchUrl", { expr: expression });
     let answer;
     try {
         const response = await panelFetch(url);
@@ -193,7 +193,7 @@ async function showKeyHistory(root, key, from) {
     watchState.keyShown = key;
     box.textContent = "Loading…";
     try {
-        const fragment = await fetchFragment(endpointUrl(root, "keyUrl", { keypath: key }));
+        const fragment = await fetchFragment(endpointUrl(root, "djttKeyUrl", { keypath: key }));
         if (watchState.keyShown !== key) return;
         const close = document.createElement("button");
         close.type = "button";
@@ -235,7 +235,7 @@ async function drawCharts(root) {
     if (!box || !watchState.chartsOpen || !view.sessionId) return;
     watchState.chartsAt = Date.now();
     try {
-        box.replaceChildren(await fetchFragment(endpointUrl(root, "chartsUrl", {})));
+        box.replaceChildren(await fetchFragment(endpointUrl(root, "djttChartsUrl", {})));
     } catch (error) {
         box.textContent = error.message;
     }
