@@ -1,5 +1,7 @@
 """Accessibility of the panel in Chromium: axe-core in every state and both themes,
-the keyboard (one Tab stop for the list, arrows inside), names, focus and announcements.
+with the toolbar's shadow DOM and without it, while the server is down and after
+the page reconnects; the keyboard (one Tab stop for the list, arrows inside),
+names, focus and announcements.
 
 axe-core comes from the PyPI package ``axe-playwright-python``; it is run on the
 panel's own nodes (inside the toolbar's shadow root) and fails the test on any
@@ -10,11 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from demo_harness import DemoServer
 from tests.browser_steps import (
     click_increment,
     message,
@@ -53,8 +58,25 @@ def audit(page, state: str, report: dict) -> None:
         report[state] = problems
 
 
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
+    """The demo on a port of its own, to be stopped and started again by the test."""
+    server = DemoServer.for_demo(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# The toolbar's default (its shadow DOM) and its other layout (light DOM, UPDATE_ON_FETCH).
+LAYOUTS = {"shadow DOM": "live_server_url", "light DOM": "light_dom_server_url"}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme, tmp_path):
+def test_axe_finds_nothing_serious_in_any_state(page, request, layout, scheme, tmp_path):
+    live_server_url = request.getfixturevalue(LAYOUTS[layout])
     page.emulate_media(color_scheme=scheme)
     report: dict[str, list] = {}
 
@@ -144,6 +166,42 @@ def test_axe_finds_nothing_serious_in_any_state(page, live_server_url, scheme, t
     panel.get_by_role("button", name="Dock right").click()
     expect(panel.get_by_role("button", name="Dock right")).to_have_attribute("aria-pressed", "true")
     audit(page, "docked to the side", report)
+
+    assert report == {}, json.dumps(report, indent=1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_serious_while_the_server_is_down_and_after_reconnecting(
+    page, demo_server, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    report: dict[str, list] = {}
+    page.goto(f"{demo_server.base_url}/counter/")
+    wait_for_live_view(page)
+    click_increment(page, 2)
+    panel = open_time_travel(page)
+    expect(row(panel, 2)).to_be_visible()
+    old_session = page.evaluate("() => window.djust.liveViewInstance.sessionId")
+
+    demo_server.stop()
+    expect(message(panel)).to_contain_text("The server did not answer", timeout=10_000)
+    expect(panel.get_by_role("status")).to_contain_text("The LiveView socket closed")
+    audit(page, "the server is down, the socket reconnecting", report)
+    row(panel, 2).get_by_role("button", name="Restore before").click()
+    expect(message(panel)).to_contain_text("djust's client is reconnecting")
+    audit(page, "a restore refused while the server is down", report)
+
+    demo_server.start()
+    page.wait_for_function(
+        "(old) => window.djust.liveViewInstance.viewMounted"
+        " && window.djust.liveViewInstance.sessionId !== old",
+        arg=old_session,
+        timeout=30_000,
+    )
+    expect(panel.locator("[data-djtt-empty]")).to_contain_text(
+        "The page reconnected: a new view instance with an empty history", timeout=10_000
+    )
+    audit(page, "reconnected: a new view with an empty history", report)
 
     assert report == {}, json.dumps(report, indent=1)
 
