@@ -111,7 +111,8 @@ function onOpenClick(button) {
 // The export links get their URL as they are clicked: the tab id is read then.
 function onExportClick(link) {
     const root = panelRoot();
-    if (root) link.href = listUrl(root, { id: link.dataset.djttEarlierId, format: link.dataset.djttEarlierExport }).href;
+    if (root)
+        link.href = listUrl(root, { id: link.dataset.djttEarlierId, format: link.dataset.djttEarlierExport }).href;
 }
 
 // The socket has a (new) session: a view instance replaced by it may now be kept.

@@ -177,7 +177,11 @@ function takeShown(data) {
     if (serial < view.shownSerial) return;
     view.shownSerial = serial;
     view.viewing = data.djttViewingSeq
-        ? { seq: Number(data.djttViewingSeq), which: data.djttViewingWhich, componentId: data.djttViewingComponent || null }
+        ? {
+              seq: Number(data.djttViewingSeq),
+              which: data.djttViewingWhich,
+              componentId: data.djttViewingComponent || null,
+          }
         : null;
 }
 
