@@ -145,3 +145,21 @@ async def test_a_child_restore_that_names_another_event_or_child_is_refused(live
         (*_, error) = await live_socket.receive_until("error")
         assert says in error["error"] and error["error"].endswith("nothing was restored.")
     assert cart.items == ["tea"]
+
+
+async def test_a_childs_events_are_checked_against_its_own_class(live_socket):
+    from django.urls import reverse
+
+    from tests.panel_client import client_for
+
+    await live_socket.mount(SHOP, url="/shop/")
+    await live_socket.event("toggle_stock")
+    await cart_event(live_socket, "add_item", item="tea")
+    client = client_for(live_socket, enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "c" * 32
+    url = f"{reverse('djdt:ddt_timetravel_check')}?session={live_socket.session_id}&child=cart"
+
+    answer = (await client.post(url, headers={"X-CSRFToken": "c" * 32})).json()
+
+    assert answer["checked"] == 1 and answer["diverged"] == []
+    assert 'data-tt-check-outcome="same"' in answer["html"] and "add_item" in answer["html"]
