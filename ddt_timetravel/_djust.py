@@ -709,7 +709,8 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
     """
     try:
         wanted = EarlierState.parse(data.get(EARLIER_KEY))
-        view, kept, snapshot = _earlier_snapshot(consumer, wanted)
+        # In a thread: reading the kept states back parses up to the byte budget.
+        view, kept, snapshot = await sync_to_async(_earlier_snapshot)(consumer, wanted)
     except Refused as exc:
         refusal: str | None = exc.message
     else:
