@@ -89,11 +89,11 @@ async def fill(case: Case) -> tuple[Any, Any]:
 
 
 async def measure_case(case: Case, reps: int) -> Timings:
-    from ddt_timetravel.core import numbering
+    from ddt_timetravel import _djust
 
     timings = Timings()
     socket, panel = await fill(case)
-    buffer = numbering.time_travel_buffer(socket.view)
+    buffer = _djust.time_travel_buffer(socket.view)
     snapshots = [buffer.jump(index) for index in range(len(buffer))]
     for _ in range(reps):
         seconds, content = await timed_get(panel, "timeline")

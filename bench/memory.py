@@ -109,10 +109,11 @@ def memoise_all(view: Any) -> int:
     template-rendered receiver keeps every rendered context alive and would
     swamp the measure), and traced by tracemalloc with garbage collected.
     """
+    from ddt_timetravel import _djust
     from ddt_timetravel.core import numbering
     from ddt_timetravel.display import diff_view
 
-    buffer = numbering.time_travel_buffer(view)
+    buffer = _djust.time_travel_buffer(view)
     gc.collect()
     tracemalloc.start()
     try:
@@ -148,10 +149,11 @@ async def fill_and_expand(case: Case) -> tuple[Any, int]:
 
 
 def sizes_of(socket: Any, traced: int) -> Sizes:
+    from ddt_timetravel import _djust
     from ddt_timetravel.core import memo, numbering
 
     view = socket.view
-    buffer = numbering.time_travel_buffer(view)
+    buffer = _djust.time_travel_buffer(view)
     snapshots = [buffer.jump(index) for index in range(len(buffer))]
     seen: set[int] = set()
     buffer_bytes = deep_size(snapshots, seen)

@@ -80,12 +80,13 @@ async def mount_holding(size: int) -> Held:
 
 def core_work(held: Held, first_seq: int) -> float:
     """Seconds for the size-dependent core of a refresh: number the buffer, build the row."""
+    from ddt_timetravel import _djust
     from ddt_timetravel.core import numbering
     from ddt_timetravel.core.masking import Masker
     from ddt_timetravel.display.rows import build_rows
 
     view = held.socket.view
-    buffer = numbering.time_travel_buffer(view)
+    buffer = _djust.time_travel_buffer(view)
     start = time.perf_counter()
     _, entries = numbering.read(view, buffer, first_seq=first_seq)
     previous = numbering.previous_timestamp(buffer, entries[0]) if entries else None

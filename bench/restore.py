@@ -32,10 +32,11 @@ COUNTER = ("demo_app.views.CounterView", "/counter/")
 
 def identity(socket: Any, seq: int) -> dict[str, Any]:
     """The ``ddt_event`` panel.js sends for the row of event ``seq``."""
+    from ddt_timetravel import _djust
     from ddt_timetravel.core import numbering
 
     view = socket.view
-    _, entries = numbering.read(view, numbering.time_travel_buffer(view), seq, seq)
+    _, entries = numbering.read(view, _djust.time_travel_buffer(view), seq, seq)
     snapshot = entries[0].snapshot
     return {"seq": seq, "ts": snapshot.ts, "event": snapshot.event_name, "ref": snapshot.ref}
 
@@ -56,11 +57,12 @@ async def bare_restore(socket: Any, index: int, which: str) -> float:
 
 def guard_lookup(socket: Any, seq: int) -> float:
     """Seconds of the lookup the guard makes in the consumer's turn: one event by number."""
+    from ddt_timetravel import _djust
     from ddt_timetravel.core import numbering
 
     view = socket.view
     start = time.perf_counter()
-    numbering.read(view, numbering.time_travel_buffer(view), first_seq=seq, last_seq=seq)
+    numbering.read(view, _djust.time_travel_buffer(view), first_seq=seq, last_seq=seq)
     return time.perf_counter() - start
 
 

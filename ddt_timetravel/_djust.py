@@ -32,6 +32,11 @@ WebSocket transport and its template mixin. Each does one context-variable
 read and calls the original when no turn is measured. The same turn boundaries
 carry the toolbar capture of events, replays and restores (:mod:`.toolbar_capture`).
 
+**A view's time-travel attributes**: where djust keeps the ring buffer, the
+branch, the mounting browser's session key and the component states, read by
+:func:`time_travel_buffer` and its neighbours; nothing else in the package
+names them.
+
 Each access has a test in ``tests/test_djust_internals.py`` that fails loudly
 when a djust upgrade changes it.
 """
@@ -50,11 +55,11 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from asgiref.sync import sync_to_async
-from djust.time_travel import EventSnapshot, restore_snapshot
+from djust.time_travel import EventSnapshot, TimeTravelBuffer, restore_snapshot
 from djust.websocket import LiveViewConsumer
 
+from . import ownership
 from .core import numbering
-from .ownership import dotted_path
 from .recording import shown, toolbar_capture, turns
 
 logger = logging.getLogger(__name__)
@@ -69,6 +74,44 @@ CHILD_KEY = "ddt_child"
 ORIGINAL_ATTR = "__ddt_timetravel_original__"
 ACK_BUILDER = "_build_time_travel_state"
 MAX_SEQ = 2**53
+
+
+# -- a view's time-travel attributes, where djust keeps them ------------------------
+
+#: The ring buffer ``LiveView.__init__`` allocates when time travel is on.
+BUFFER_ATTR = "_time_travel_buffer"
+#: The branch djust records on, changed by a forward replay.
+BRANCH_ATTR = "_time_travel_branch_id"
+#: The Django session key of the browser that mounted the view (set at mount).
+SESSION_KEY_ATTR = "_django_session_key"
+#: The key under which ``_capture_snapshot_state`` records component states.
+COMPONENTS_KEY = "__components__"
+
+
+def time_travel_buffer(view: Any) -> TimeTravelBuffer | None:
+    """The view's ring buffer, or None when time travel is off for it."""
+    buffer = getattr(view, BUFFER_ATTR, None)
+    return buffer if isinstance(buffer, TimeTravelBuffer) else None
+
+
+def branch_id(view: Any) -> str:
+    """The branch djust is recording on (``main`` until a forward replay)."""
+    return str(getattr(view, BRANCH_ATTR, "main") or "main")
+
+
+def mounting_session_key(view: Any) -> str | None:
+    """The Django session key of the browser that mounted ``view``, if djust noted one."""
+    key = getattr(view, SESSION_KEY_ATTR, None)
+    return key if isinstance(key, str) else None
+
+
+def framework_attributes() -> frozenset[str]:
+    """Attributes djust itself puts on every view: never part of the recorded state."""
+    try:
+        from djust.live_view import _FRAMEWORK_INTERNAL_ATTRS
+    except ImportError:  # pragma: no cover - a djust without the list
+        return frozenset()
+    return frozenset(_FRAMEWORK_INTERNAL_ATTRS)
 
 
 @dataclass(frozen=True)
@@ -207,7 +250,7 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
     if not _debug() or not isinstance(data, dict):
         return None
     view = getattr(consumer, "view_instance", None)
-    buffer = numbering.time_travel_buffer(view) if view is not None else None
+    buffer = time_travel_buffer(view) if view is not None else None
     snapshot: EventSnapshot | None
     if IDENTITY_KEY in data:
         raw = data[IDENTITY_KEY]
@@ -216,7 +259,9 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
         if view is None:
             raise Refused(f"The page's view is gone: reload the page; nothing was {kind.verb}.")
         if buffer is None:
-            raise Refused(f"Time travel is off for {dotted_path(view)}; nothing was {kind.verb}.")
+            raise Refused(
+                f"Time travel is off for {ownership.dotted_path(view)}; nothing was {kind.verb}."
+            )
         if identity is None:
             window, entry = _newest_entry(view, buffer)
         else:
@@ -391,13 +436,13 @@ def _recorded_view(consumer: Any) -> Any:
     from django.conf import settings
 
     view = getattr(consumer, "view_instance", None)
-    if not settings.DEBUG or view is None or numbering.time_travel_buffer(view) is None:
+    if not settings.DEBUG or view is None or time_travel_buffer(view) is None:
         return None
     return view
 
 
 def _newest(view: Any) -> Any:
-    buffer = numbering.time_travel_buffer(view)
+    buffer = time_travel_buffer(view)
     return buffer.jump(len(buffer) - 1) if buffer is not None and len(buffer) else None
 
 
@@ -483,7 +528,7 @@ def _snapshot_pushed(original: Any) -> Any:
         if turn is not None and snapshot is not None:
             turn.snapshot = snapshot
             turn.end_handler()
-        buffer = numbering.time_travel_buffer(view) if snapshot is not None else None
+        buffer = time_travel_buffer(view) if snapshot is not None else None
         if buffer is not None:
             numbering.number_if_free(view, buffer)
         return await original(self, view, snapshot)
@@ -734,7 +779,7 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
         logger.exception("ddt_timetravel: re-render after an earlier state failed")
         await consumer.send_error(f"The re-render failed: {exc}", event=JUMP.frame_type)
         return
-    buffer = numbering.time_travel_buffer(view)
+    buffer = time_travel_buffer(view)
     assert buffer is not None  # earlier.restore_refusal() refused a view without one
     try:
         newest_seq = numbering.current_window(view, buffer).last_seq
@@ -772,9 +817,11 @@ def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, numberi
     found = child_views(view).get(view_id) if isinstance(view_id, str) else None
     if found is None or not isinstance(view_id, str):
         raise Refused("The page has no such embedded view any more; nothing was restored.")
-    buffer = numbering.time_travel_buffer(found)
+    buffer = time_travel_buffer(found)
     if buffer is None:
-        raise Refused(f"Time travel is off for {dotted_path(found)}; nothing was restored.")
+        raise Refused(
+            f"Time travel is off for {ownership.dotted_path(found)}; nothing was restored."
+        )
     which = data.get("which", "before")
     if which not in ("before", "after"):
         raise Refused("which must be 'before' or 'after'; nothing was restored.")
@@ -823,7 +870,7 @@ async def restore_child(consumer: Any, data: dict[str, Any]) -> None:
     restored = shown.Shown(entry.seq, which, None, newest_seq)
     serial = shown.record_restore(child, restored)
     page, _, _ = shown.current(child, newest_seq)
-    buffer = numbering.time_travel_buffer(child)
+    buffer = time_travel_buffer(child)
     frame = consumer._build_time_travel_state(child, buffer, entry.index, which)
     frame[IDENTITY_KEY] = {
         "seq": entry.seq,

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _djust
-from .core import numbering
 from .ownership import dotted_path
 
 MAX_CHILD_ID = 64
@@ -66,7 +65,7 @@ def child(view: Any, view_id: str) -> Any:
 
 
 def _events(view: Any) -> int | None:
-    buffer = numbering.time_travel_buffer(view)
+    buffer = _djust.time_travel_buffer(view)
     return None if buffer is None else len(buffer)
 
 

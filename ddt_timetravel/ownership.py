@@ -15,6 +15,8 @@ from typing import Any
 from django.http import HttpRequest
 from djust.observability.registry import get_view_for_session
 
+from . import _djust
+
 # No "reload the page": a reload cannot help with most of these, and after a close
 # djust reconnects by itself (the panel follows the new session).
 NOT_FOUND_MESSAGE = (
@@ -51,7 +53,7 @@ def _user_pk(user: Any) -> Any:
 def owner_of(view: Any) -> tuple[Any, str | None]:
     """(user pk or None, Django session key or None) of the browser that mounted ``view``."""
     request = getattr(view, "request", None)
-    return _user_pk(getattr(request, "user", None)), getattr(view, "_django_session_key", None)
+    return _user_pk(getattr(request, "user", None)), _djust.mounting_session_key(view)
 
 
 def may_see(request: HttpRequest, view: Any) -> bool:

@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
 
-from . import embedded
+from . import _djust, embedded
 from .core import key_history, limits, numbering, paging, watch
 from .core.cost import EventCost, event_cost, event_costs
 from .core.masking import Masker
@@ -177,7 +177,7 @@ def _target(request: HttpRequest) -> Target:
             raise BadQuery(str(exc)) from None
         except embedded.NoSuchChild as exc:
             raise Gone(str(exc)) from None
-    buffer, masker = numbering.time_travel_buffer(view), Masker.for_view(view)
+    buffer, masker = _djust.time_travel_buffer(view), Masker.for_view(view)
     return Target(view, buffer, masker, session_id, parent if view is not parent else None)
 
 
@@ -313,9 +313,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
         rows=rows,
         from_seq=page.from_seq,
         filters=filters,
-        branch_id=numbering.branch_id(target.view),
+        branch_id=_djust.branch_id(target.view),
         viewing=viewing,
-        unrecorded=numbering.unrecorded_attributes(target.view, target.buffer),
+        unrecorded=numbering.unrecorded_attributes(
+            target.view, target.buffer, _djust.framework_attributes()
+        ),
     )
     return render(request, "ddt_timetravel/fragment.html", context)
 

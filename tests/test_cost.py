@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from ddt_timetravel.core.numbering import time_travel_buffer
+from ddt_timetravel._djust import time_travel_buffer
 from ddt_timetravel.recording import turns
 from tests.panel_client import panel_get
 

@@ -219,3 +219,56 @@ def test_restore_child_re_renders_a_child_as_djust_answers_its_events():
     for key in ('"type": "embedded_update"', '"view_id": view_id', '"html": html'):
         assert key in router, f"djust's embedded_update frame no longer has {key}"
     assert list(inspect.signature(render_embedded_child_html).parameters) == ["child_view"]
+
+
+# -- a view's time-travel attributes (_djust.time_travel_buffer and friends) --------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_mounted_view_keeps_its_buffer_branch_and_owner_where_the_panel_reads_them(
+    live_socket,
+):
+    from djust.time_travel import TimeTravelBuffer
+
+    await live_socket.mount("demo_app.views.CounterView", "/counter/")
+    view = live_socket.view
+    for name in (_djust.BUFFER_ATTR, _djust.BRANCH_ATTR, _djust.SESSION_KEY_ATTR):
+        assert name in vars(view), f"djust no longer sets {name} on a mounted view"
+    assert isinstance(_djust.time_travel_buffer(view), TimeTravelBuffer)
+    assert _djust.branch_id(view) == "main"
+    assert _djust.mounting_session_key(view) == live_socket.django_session_key
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_forward_replay_moves_the_view_to_the_branch_the_panel_reads(live_socket):
+    await live_socket.mount("demo_app.views.CounterView", "/counter/")
+    await live_socket.event("increment")
+    await live_socket.event("increment")
+    await live_socket.send({"type": "forward_replay", "from_index": 0})
+    state = (await live_socket.receive_until("time_travel_state"))[-1]
+
+    assert _djust.branch_id(live_socket.view) != "main"
+    assert _djust.branch_id(live_socket.view) == state["branch_id"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_djusts_own_view_attributes_are_never_named_unrecorded(live_socket):
+    from ddt_timetravel.core import numbering
+
+    await live_socket.mount("demo_app.views.CounterView", "/counter/")
+    await live_socket.event("increment")
+    view = live_socket.view
+    buffer = _djust.time_travel_buffer(view)
+    assert buffer is not None
+
+    assert numbering.unrecorded_attributes(view, buffer, _djust.framework_attributes()) == []
+    # Without djust's list its own public attributes would be named (the list is real).
+    assert numbering.unrecorded_attributes(view, buffer, frozenset())
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_component_states_are_recorded_under_the_components_key(live_socket):
+    await live_socket.mount("demo_app.views.ComponentsView", "/components/")
+
+    state = _djust.captured_state(live_socket.view)
+    assert "counter" in state.get(_djust.COMPONENTS_KEY, {}), "djust moved component states"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from djust.time_travel import EventSnapshot, TimeTravelBuffer
 
+from ddt_timetravel import _djust
 from ddt_timetravel.core import numbering
 
 
@@ -148,4 +149,4 @@ def test_refresh_walks_only_over_new_events():
 def test_time_travel_buffer_is_none_when_off(view_buffer):
     owner = Owner()
     owner._time_travel_buffer = view_buffer
-    assert numbering.time_travel_buffer(owner) is None
+    assert _djust.time_travel_buffer(owner) is None

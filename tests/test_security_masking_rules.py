@@ -21,7 +21,7 @@ from djust.time_travel import EventSnapshot
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ddt_timetravel.core import numbering
+from ddt_timetravel import _djust
 from ddt_timetravel.exchange.json_export import FORMAT
 from tests.security_support import client_for_session, off_loop
 from tests.test_security_masking import every_path
@@ -197,7 +197,7 @@ def read_everything(client: Any, session_id: str, snapshots: list[EventSnapshot]
 async def test_secrets_placed_by_every_rule_never_leave_any_endpoint(live_socket):
     await live_socket.mount(SIGNUP, "/signup/")
     view = live_socket.view
-    buffer = numbering.time_travel_buffer(view)
+    buffer = _djust.time_travel_buffer(view)
     assert buffer is not None
 
     def check() -> None:

@@ -23,7 +23,7 @@ from debug_toolbar.toolbar import DebugToolbar
 from django.test import override_settings
 from django.urls import reverse
 
-from ddt_timetravel.core.numbering import time_travel_buffer
+from ddt_timetravel._djust import time_travel_buffer
 from ddt_timetravel.recording import turns
 from tests.conftest import OUTSIDE_CLIENT, TOOLBAR_CLIENT
 from tests.panel_client import client_for, panel_get

@@ -17,8 +17,8 @@ import pytest
 from debug_toolbar.store import get_store
 from debug_toolbar.toolbar import DebugToolbar
 
+from ddt_timetravel._djust import time_travel_buffer
 from ddt_timetravel.core.masking import MARK
-from ddt_timetravel.core.numbering import time_travel_buffer
 from ddt_timetravel.recording import turns
 from tests.conftest import TOOLBAR_CLIENT
 from tests.test_toolbar_capture import stored

@@ -8,8 +8,7 @@ append order, so the numbers are contiguous: ``buffer[i]`` is event
 state kept per view, and numbering walks back from the tail over new events
 only, so a refresh costs the same with 10 or 1000 events held.
 
-This module is also the one place that touches djust's private
-``_time_travel_buffer`` attribute.
+The buffer itself comes in as an argument: ``_djust.time_travel_buffer`` finds it.
 """
 
 from __future__ import annotations
@@ -28,12 +27,6 @@ MAX_SEQ = 2**62
 
 class BufferBusy(RuntimeError):
     """The buffer changed under every attempt to read it consistently."""
-
-
-def time_travel_buffer(view: Any) -> TimeTravelBuffer | None:
-    """The view's ring buffer, or None when time travel is off for it."""
-    buffer = getattr(view, "_time_travel_buffer", None)
-    return buffer if isinstance(buffer, TimeTravelBuffer) else None
 
 
 @dataclass(frozen=True)
@@ -192,30 +185,23 @@ def previous_timestamp(buffer: TimeTravelBuffer, entry: Entry) -> float | None:
     return before.ts if before is not None else None
 
 
-def branch_id(view: Any) -> str:
-    """The branch djust is recording on (``main`` until a forward replay)."""
-    return str(getattr(view, "_time_travel_branch_id", "main") or "main")
-
-
-def unrecorded_attributes(view: Any, buffer: TimeTravelBuffer) -> list[str]:
+def unrecorded_attributes(
+    view: Any, buffer: TimeTravelBuffer, framework: frozenset[str]
+) -> list[str]:
     """Public attributes of the live view missing from its newest snapshot.
 
     djust silently skips values that do not survive a JSON round trip, so these
-    will not come back on restore.
+    will not come back on restore. ``framework`` names djust's own attributes.
     """
     newest = buffer.jump(len(buffer) - 1) if len(buffer) else None
     if newest is None:
         return []
-    try:
-        from djust.live_view import _FRAMEWORK_INTERNAL_ATTRS as internal
-    except ImportError:  # pragma: no cover - a djust without the list
-        internal = frozenset()
     recorded = newest.state_after or {}
     return sorted(
         key
         for key, value in vars(view).items()
         if not key.startswith("_")
-        and key not in internal
+        and key not in framework
         and key not in recorded
         and not callable(value)
     )

@@ -20,7 +20,6 @@ from typing import Any
 from .diff import same
 from .masking import Masker, name_parts, shows_masked
 
-COMPONENTS_KEY = "__components__"
 VOLATILE_NAME_PARTS = frozenset(
     {
         "time",

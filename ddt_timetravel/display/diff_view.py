@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._djust import COMPONENTS_KEY
 from ..core import memo
 from ..core.diff import MISSING, DictDiff, Line, Node, diff, flatten, format_path
 from ..core.masking import MASKED, Masker, is_masked
 from .formatting import COMPACT_LIMIT, compact, describe_size
 
-COMPONENTS_KEY = "__components__"
 #: Diff lines shown per group before the rest is summarised.
 LINE_LIMIT = 300
 

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._djust import COMPONENTS_KEY
 from ..core.cost import EventCost
 from ..core.diff import list_steps, path_step, same_items
 from ..core.masking import MASKED, Masker, contains_masked, is_masked
 from ..core.numbering import Entry
 from .formatting import clock_time, compact, compact_params, elapsed, pretty
-
-COMPONENTS_KEY = "__components__"
 
 
 @dataclass(frozen=True)

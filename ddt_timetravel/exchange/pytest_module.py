@@ -33,11 +33,11 @@ from typing import Any
 from django.utils.module_loading import import_string
 from djust.serialization import decimal_tags_to_strings
 
+from .._djust import COMPONENTS_KEY
 from ..core.diff import same
 from ..core.masking import MARK, Masker, contains_masked
 from ..core.numbering import Entry
 from ..core.replay_compare import (
-    COMPONENTS_KEY,
     MISSING,
     UNCHECKED,
     Skipped,

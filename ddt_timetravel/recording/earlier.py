@@ -34,6 +34,7 @@ from typing import Any
 from django.http import HttpRequest
 from djust.time_travel import EventSnapshot
 
+from .. import _djust
 from ..core import limits, numbering
 from ..core.masking import Masker
 from ..exchange.json_export import timeline_document
@@ -189,7 +190,7 @@ def _fitting(
 
 def keep(view: Any, cause: str, max_sessions: int, max_bytes: int) -> Kept | None:
     """Keep the last timeline of ``view``, which is going away; None when nothing to keep."""
-    buffer = numbering.time_travel_buffer(view)
+    buffer = _djust.time_travel_buffer(view)
     if buffer is None or not len(buffer):
         return None
     _, entries = numbering.read(view, buffer, first_seq=1)
@@ -237,7 +238,7 @@ def find_for_view(view: Any, kept_id: str) -> Kept | None:
 
 def restore_refusal(kept: Kept, view: Any) -> str | None:
     """Why a state of ``kept`` cannot go into ``view``, in words; None when it can."""
-    if numbering.time_travel_buffer(view) is None:
+    if _djust.time_travel_buffer(view) is None:
         return f"Time travel is off for {dotted_path(view)}."
     if dotted_path(view) != kept.view_path:
         return (

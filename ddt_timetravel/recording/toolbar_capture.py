@@ -501,12 +501,13 @@ async def end(
     socket's next frame does not wait for them. Nothing is stored for a turn
     that recorded or named no event.
     """
+    from .. import _djust
     from ..core import numbering
 
     capture.open = False
     _current.reset(token)
     seq = None
-    buffer = numbering.time_travel_buffer(view)
+    buffer = _djust.time_travel_buffer(view)
     try:
         _stop(capture)
         _read_clocks(capture)
