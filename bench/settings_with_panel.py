@@ -3,7 +3,10 @@
 Only what a benchmark needs differs from the demo: the bench's own LiveViews are
 allowed, djust's per-connection rate limit is lifted (a benchmark sends events
 faster than the 100/s a person could), and the buffer size can be raised with
-``BENCH_MAX_EVENTS`` for the browser benchmark's served demo.
+``BENCH_MAX_EVENTS`` for the browser benchmark's served demo. That benchmark
+fires its events in one burst, each captured for the toolbar's own panels
+(``TOOLBAR_CAPTURE``): ``BENCH_RESULTS_CACHE_SIZE`` lets the toolbar's store keep
+the page's own request meanwhile (its default keeps the last 25 entries).
 """
 
 import os
@@ -30,3 +33,5 @@ LIVEVIEW_CONFIG = {
         "upload_burst": 400,
     },
 }
+
+DEBUG_TOOLBAR_CONFIG = {"RESULTS_CACHE_SIZE": int(os.environ.get("BENCH_RESULTS_CACHE_SIZE") or 25)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,7 +31,7 @@ def test_live_rows_and_restore(page, live_server_url):
     row(panel, 1).get_by_role("button", name="Restore before").click()
     expect(page.locator("#count")).to_have_text("0")
     expect(row(panel, 1)).to_have_attribute("aria-current", "true")
-    expect(row(panel, 1)).to_have_class("djtt-row djdt-highlighted")
+    expect(row(panel, 1)).to_have_class(re.compile(r"\bdjdt-highlighted\b"))
     expect(row(panel, 1)).to_have_attribute("data-tt-which", "before")
     expect(panel.locator("[data-djtt-header]")).to_contain_text("Viewing #1 (before)")
     expect(panel.get_by_role("status")).to_contain_text("Viewing #1 (before)")
@@ -44,6 +46,26 @@ def test_live_rows_and_restore(page, live_server_url):
     expect(page.locator("#count")).to_have_text("4")
     expect(panel.locator("[data-djtt-header]")).to_contain_text("Live")
     expect(panel.locator("[aria-current=true]")).to_have_count(0)
+
+
+STRIPES = """(rows) => rows.map((row) => row.classList.contains("djtt-stripe"))"""
+
+
+def test_rows_alternate_stripes_as_they_arrive_without_restyling_the_others(page, live_server_url):
+    page.goto(f"{live_server_url}/counter/")
+    wait_for_live_view(page)
+    click_increment(page, 3)
+    panel = open_time_travel(page)
+    rows = panel.locator("[data-djtt-rows] > [data-tt-seq]")
+    expect(rows).to_have_count(3)
+    assert rows.evaluate_all(STRIPES) == [True, False, True]  # the top row striped
+
+    click_increment(page, 2)
+    expect(rows).to_have_count(5)
+
+    stripes = rows.evaluate_all(STRIPES)
+    assert stripes[2:] == [True, False, True]  # the rows already there kept theirs
+    assert all(a != b for a, b in zip(stripes, stripes[1:], strict=False)), stripes
 
 
 def test_rows_survive_closing_reopening_and_switching_panels(page, live_server_url):

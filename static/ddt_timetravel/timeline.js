@@ -15,6 +15,9 @@ import { rowsChanged } from "./watch.js";
 const ANNOUNCE_MS = 1000; // at most one "new events" announcement a second
 // Rows fetched at a time: the newest first, older pages as the list scrolls near its end.
 const PAGE = 100;
+// Older pages, asked for while the list scrolls, are smaller: putting one in the list
+// is one task of the scroll, kept short so that scrolling stays smooth.
+const OLDER_PAGE = 25;
 // Rows before the end of the list whose coming into view loads the next older page.
 const LOOKAHEAD_ROWS = 30;
 
@@ -95,6 +98,7 @@ function applyFragment(root, fragment, older = false) {
     const fresh = fragment.querySelector("[data-djtt-new-rows]");
     const known = new Set([...list.children].map((row) => row.dataset.ttSeq));
     const incoming = [...fresh.children].filter((row) => !known.has(row.dataset.ttSeq));
+    stripe(incoming, older ? list.lastElementChild : list.firstElementChild, older);
     if (older) {
         list.append(...incoming);
     } else {
@@ -121,6 +125,20 @@ function applyFragment(root, fragment, older = false) {
     showEmptyState(root);
     if (changed) rowsChanged(root);
     if (!view.pendingJump) say(statusLine());
+}
+
+// Stripes follow the rows, not their positions (no :nth-child): a row put on top or
+// at the bottom takes the other stripe of its neighbour, so adding one restyles and
+// repaints that row alone, not every row below it.
+function stripe(incoming, neighbour, older) {
+    const outward = older ? incoming : [...incoming].reverse(); // from the neighbour on
+    // Without a neighbour the top row is striped, as the first of a list.
+    const first = older ? false : incoming.length % 2 === 0;
+    let striped = neighbour ? neighbour.classList.contains("djtt-stripe") : first;
+    for (const row of outward) {
+        striped = !striped;
+        row.classList.toggle("djtt-stripe", striped);
+    }
 }
 
 // What the list says when it has no row: no event yet, none matching, or a new view.
@@ -200,13 +218,13 @@ export function statusLine() {
     return live + view.restoreCost;
 }
 
-function timelineUrl(root, range) {
+function timelineUrl(root, range, limit = PAGE) {
     const url = new URL(root.dataset.djttTimelineUrl, window.location.href);
     url.searchParams.set("session", view.sessionId);
     if (view.child) url.searchParams.set("child", view.child);
     url.searchParams.set("tab", tabId()); // so the server knows this tab's earlier sessions
     for (const [key, value] of Object.entries(range)) url.searchParams.set(key, String(value));
-    url.searchParams.set("limit", String(PAGE));
+    url.searchParams.set("limit", String(limit));
     if (view.viewing && !view.viewing.componentId) {
         url.searchParams.set("viewing", `${view.viewing.seq}:${view.viewing.which}`);
     }
@@ -284,7 +302,7 @@ async function loadOlder() {
     const generation = timeline.generation;
     timeline.loadingOlder = true;
     try {
-        const response = await panelFetch(timelineUrl(root, { before: timeline.fromSeq }));
+        const response = await panelFetch(timelineUrl(root, { before: timeline.fromSeq }, OLDER_PAGE));
         const body = await response.text();
         if (generation !== timeline.generation || root !== panelRoot()) return; // rows started again
         if (!response.ok) {
