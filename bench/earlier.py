@@ -1,4 +1,5 @@
-"""Benchmark 11: the memory earlier sessions hold, and their bound under 1000 reloads.
+"""Benchmark 11: the memory earlier sessions hold, their bound under 1000 reloads, and
+what a restore from one costs against a restore from the live buffer.
 
 One browser reloads its counter page 1000 times: each cycle mounts a view over
 djust's real consumer, fires a few events, lets the panel read the timeline (so
@@ -15,9 +16,21 @@ from __future__ import annotations
 import asyncio
 import gc
 import resource
+import time
 import tracemalloc
 
-from bench.common import Options, kib, parse_options, print_note, print_table, setup_django, verdict
+from bench.common import (
+    Options,
+    kib,
+    median,
+    ms,
+    parse_options,
+    print_note,
+    print_table,
+    ratio,
+    setup_django,
+    verdict,
+)
 
 EVENTS_PER_CYCLE = 4
 
@@ -100,6 +113,73 @@ def main(argv: list[str] | None = None) -> None:
     )
     if not within:
         raise SystemExit("the bound on earlier sessions did not hold")
+    report_restores(options)
+
+
+RESTORE_EVENTS = 100
+
+
+async def _restore_timings(reps: int) -> dict[str, list[float]]:
+    """Seconds per restore: an earlier session's state vs the live buffer's, alternating."""
+    from asgiref.sync import sync_to_async
+
+    from bench.client import Panel, new_session_key, open_socket
+    from bench.restore import identity
+    from ddt_timetravel._djust import EARLIER_KEY
+    from ddt_timetravel.recording import earlier
+
+    session_key = await sync_to_async(new_session_key)()
+    gone = await open_socket(session_key)
+    await gone.mount("demo_app.views.CounterView", "/counter/")
+    for _ in range(RESTORE_EVENTS):
+        await gone.event("increment")
+    await Panel(gone).get("timeline", tab="bench-tab")
+    await gone.communicator.disconnect(code=earlier.GOING_AWAY)
+    (kept, *_) = earlier.sessions_for_owner(session_key)
+
+    page = await open_socket(session_key)
+    await page.mount("demo_app.views.CounterView", "/counter/")
+    for _ in range(RESTORE_EVENTS):
+        await page.event("increment")
+    rows = {seq: identity(page, seq) for seq in (1, RESTORE_EVENTS)}
+    timings: dict[str, list[float]] = {"live": [], "earlier": []}
+    for step in range(reps):
+        seq, which = (1, "before") if step % 2 else (RESTORE_EVENTS, "after")
+        start = time.perf_counter()
+        await page.jump(seq - 1, which, ddt_event=rows[seq])
+        timings["live"].append(time.perf_counter() - start)
+        seq, which = (RESTORE_EVENTS, "after") if step % 2 else (1, "before")
+        frame = {"type": "time_travel_jump", "index": 0, "which": which}
+        frame[EARLIER_KEY] = {"id": kept.id, "seq": seq, "which": which}
+        start = time.perf_counter()
+        await page.send(frame)
+        frames = await page.until("time_travel_state", "error")
+        timings["earlier"].append(time.perf_counter() - start)
+        if frames[-1]["type"] == "error":
+            raise SystemExit(f"the restore from an earlier session failed: {frames[-1]!r}")
+    await page.close()
+    return timings
+
+
+def report_restores(options: Options) -> None:
+    """Table 11b: a restore from an earlier session against one from the live buffer."""
+    timings = asyncio.run(_restore_timings(options.pick(40, 4)))
+    live, kept = median(timings["live"]), median(timings["earlier"])
+    print_table(
+        "11b. Restore from an earlier session: frame sent → time_travel_state received",
+        [
+            "events kept",
+            "live buffer (the row's identity)",
+            "earlier session (its states read back)",
+            "ratio to live",
+        ],
+        [(RESTORE_EVENTS, ms(live), ms(kept), ratio(kept / live))],
+    )
+    print_note(
+        f"Counter; median of {len(timings['live'])} restores per path, alternating paths "
+        "and target states (0 / newest) on one socket. A restore from an earlier session "
+        "reads the kept states back (in a worker thread) before djust's restore and re-render."
+    )
 
 
 if __name__ == "__main__":
