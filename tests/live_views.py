@@ -288,3 +288,13 @@ class SecretTurnView(LiveView):
         self.attempts += User.objects.filter(username=value).count() + 1
         cache.set(f"attempt:{value}", value)
         self.echo = Template("You typed {{ typed }}").render(Context({"typed": value}))
+
+
+class QuietShopView(LiveView):
+    """Records nothing itself, and embeds the demo's cart, which records."""
+
+    template = (
+        '{% load live_tags %}<div dj-root dj-view="tests.live_views.QuietShopView">'
+        '{% live_render "demo_app.embedded.CartView" sticky=True %}</div>'
+    )
+    login_required = False

@@ -163,3 +163,18 @@ async def test_a_childs_events_are_checked_against_its_own_class(live_socket):
 
     assert answer["checked"] == 1 and answer["diverged"] == []
     assert 'data-tt-check-outcome="same"' in answer["html"] and "add_item" in answer["html"]
+
+
+async def test_a_page_view_that_records_nothing_still_points_at_its_children(live_socket):
+    await live_socket.mount("tests.live_views.QuietShopView", url="/quiet/")
+    await cart_event(live_socket, "add_item", item="tea")
+
+    page = await panel_get(live_socket, "timeline")
+
+    assert "time travel off" in page.content.decode()
+    assert picks(page) == [
+        ("", "tests.live_views.QuietShopView records nothing"),
+        ("cart", f"{CART} 1 event"),
+    ]
+    child = await panel_get(live_socket, "timeline", child="cart")
+    assert child.content.decode().count('data-tt-event="add_item"') == 1
