@@ -172,6 +172,7 @@ async def test_a_page_view_that_records_nothing_still_points_at_its_children(liv
     page = await panel_get(live_socket, "timeline")
 
     assert "time travel off" in page.content.decode()
+    assert "Its embedded views are listed above" in page.content.decode()
     assert picks(page) == [
         ("", "tests.live_views.QuietShopView records nothing"),
         ("cart", f"{CART} 1 event"),
