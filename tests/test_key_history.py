@@ -73,6 +73,16 @@ def test_masked_values_say_only_changed_or_unchanged():
     assert "hunter2" not in repr(history)
 
 
+def test_a_value_known_secret_elsewhere_in_its_event_is_masked_in_the_story():
+    # The typed password is secret by its param's name; the note repeats it.
+    typed = snapshot("type", {"note": ""}, {"note": "hunter22"}, password="hunter22", to="ada")
+    history = key_history("note", [(1, typed)], Masker())
+    (point,) = history.points
+    assert point.text == "•••• masked" and point.changed  # hidden by what the event knows
+    assert point.params == 'password=•••• masked, to="ada"'
+    assert "hunter22" not in repr(history)
+
+
 @pytest.mark.parametrize("bad", ["", "count >", "a..b", "x" * 301, "[unclosed"])
 def test_bad_keys_are_refused_with_a_message(bad):
     with pytest.raises(BadKey):

@@ -68,12 +68,13 @@ def parse_key(text: str) -> tuple[Any, ...]:
     return parts
 
 
-def _shown(value: Any, masker: Masker) -> tuple[str, bool]:
+def _shown(value: Any) -> tuple[str, bool]:
+    """A value read from a masked copy, as the panel shows it."""
     if value is HIDDEN:
         return str(MASKED), True
     if value is ABSENT:
         return "absent", False
-    return compact(masker.mask(value)), False
+    return compact(value), False
 
 
 def _measure(value: Any) -> tuple[float | None, str]:
@@ -87,8 +88,13 @@ def _measure(value: Any) -> tuple[float | None, str]:
 
 
 def key_history(path: str, events: list[tuple[int, Any]], masker: Masker) -> KeyHistory:
-    """The history of ``path`` over ``(seq, snapshot)`` pairs, oldest first."""
+    """The history of ``path`` over ``(seq, snapshot)`` pairs, oldest first.
+
+    Read from each event's masked copy (memoised), never from a part masked apart
+    from its event: what is hidden is what the rest of the panel hides.
+    """
     parts = parse_key(path)
+    events = [(seq, masker.event(snapshot)) for seq, snapshot in events]
     reader = Reader(masker)
     afters = [
         (seq, snapshot, reader.value(snapshot.state_after or {}, parts)) for seq, snapshot in events
@@ -98,8 +104,8 @@ def key_history(path: str, events: list[tuple[int, Any]], masker: Masker) -> Key
     label = "value" if "value" in kinds else ("length" if "length" in kinds else "")
     points = []
     for seq, snapshot, after in afters:
-        text, masked = _shown(after, masker)
-        before_text, _ = _shown(reader.value(snapshot.state_before or {}, parts), masker)
+        text, masked = _shown(after)
+        before_text, _ = _shown(reader.value(snapshot.state_before or {}, parts))
         measure, kind = _measure(after)
         points.append(
             KeyPoint(
@@ -107,13 +113,13 @@ def key_history(path: str, events: list[tuple[int, Any]], masker: Masker) -> Key
                 event=str(snapshot.event_name),
                 text=text,
                 measure=measure if kind == label else None,
-                # Real values, only compared: a masked key can still say "changed".
+                # Masked values compare equal exactly when the real ones were.
                 changed=not same(
                     lookup(snapshot.state_before or {}, parts),
                     lookup(snapshot.state_after or {}, parts),
                 ),
                 masked=masked,
-                params=compact_params(masker.mask(snapshot.params or {})),
+                params=compact_params(snapshot.params or {}),
                 before_text=before_text,
             )
         )

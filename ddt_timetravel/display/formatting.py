@@ -29,14 +29,23 @@ def cut_point(text: str, at: int) -> int:
     return at
 
 
-def compact(value: Any, limit: int = COMPACT_LIMIT) -> str:
-    """One-line rendering of a value: JSON for data, the marker for masked values."""
-    if isinstance(value, Masked):
-        return str(MASKED)
+def size_only(value: Any) -> str | None:
+    """``[1000 items]`` or ``{200 keys}`` for a container :func:`compact` shows by its
+    size alone (nothing inside it is shown, so nothing inside needs masking); else None."""
     if isinstance(value, list) and len(value) > 3:
         return f"[{len(value)} items]"
     if isinstance(value, dict) and len(value) > 3:
         return f"{{{len(value)} keys}}"
+    return None
+
+
+def compact(value: Any, limit: int = COMPACT_LIMIT) -> str:
+    """One-line rendering of a value: JSON for data, the marker for masked values."""
+    if isinstance(value, Masked):
+        return str(MASKED)
+    size = size_only(value)
+    if size is not None:
+        return size
     if isinstance(value, str) and len(value) > limit:
         kept = value[: cut_point(value, limit - 2)]
         return json.dumps(kept, ensure_ascii=False)[:-1] + '…"'

@@ -14,7 +14,7 @@ from typing import Any
 from ..core import limits
 from ..core.diff import ID_KEY, MISSING, format_path
 from ..core.masking import MASKED, Masker, is_masked
-from .formatting import compact, describe_size
+from .formatting import compact, describe_size, size_only
 
 MAX_DEPTH = limits.MAX_DEPTH
 #: Characters in a path: room for every part to be a long key.
@@ -117,7 +117,7 @@ def _item(
     return TreeItem(
         label,
         json.dumps(path, ensure_ascii=False),
-        compact(masker.mask(value)),
+        size_only(value) or compact(masker.mask(value)),
         describe_size(value),
         expandable,
         False,
