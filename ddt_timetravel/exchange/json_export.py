@@ -78,11 +78,15 @@ def cost_record(snapshot: Any, masker: Masker) -> dict[str, Any]:
 
 def event_record(entry: Entry, masker: Masker) -> dict[str, Any]:
     """One event as exported, from its masked copy: name, params, ref, time, error,
-    both states, cost."""
+    both states, cost.
+
+    The states keep their masked values as they are (one pass less over a big
+    state): written with ``json.dumps(..., default=str)`` they read as the marker.
+    """
     snapshot = masker.event(entry.snapshot)
 
     def shown(value: Any) -> Any:
-        return _plain(decimal_tags_to_strings(value or {}))
+        return decimal_tags_to_strings(value or {})
 
     return {
         "seq": entry.seq,
@@ -101,7 +105,8 @@ def event_record(entry: Entry, masker: Masker) -> dict[str, Any]:
 def timeline_document(
     view_path: str, entries: Sequence[Entry], masker: Masker, captured_at: datetime | None = None
 ) -> dict[str, Any]:
-    """The whole export document for ``entries`` (oldest first)."""
+    """The whole export document for ``entries`` (oldest first); write it with
+    ``json.dumps(..., default=str)``."""
     return {
         "format": FORMAT,
         "view": view_path,
