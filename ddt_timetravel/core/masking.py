@@ -544,8 +544,9 @@ class _Known:
 #: Role bits of a key name: its value is secret; it names a sibling's field; it holds
 #: the value of the field a sibling names.
 _SECRET, _NAMING, _VALUE = 1, 2, 4
-#: Key names one masker remembers: more than a megabyte of state holds.
-MAX_REMEMBERED_NAMES = 1 << 18
+#: Key names one masker remembers (a masker may be kept for a socket's life): names
+#: past it are decided again each time they are met.
+MAX_REMEMBERED_NAMES = 1 << 16
 
 
 class _NameRoles:
@@ -744,15 +745,38 @@ class Masker:
         """The masked copy of one recorded event, computed once per snapshot."""
         if isinstance(snapshot, MaskedSnapshot):
             return snapshot
+        return self._alone(snapshot)[0]
+
+    def _alone(self, snapshot: EventSnapshot) -> tuple[MaskedSnapshot, bool]:
+        """The masked copy of one event, and whether it knows a secret value (memoised)."""
+
+        def compute() -> tuple[MaskedSnapshot, bool]:
+            (copy,), knows = self._masked_events([snapshot])
+            return copy, knows
+
         return memo.memo(
             snapshot,
             f"masked:{self.signature}",
-            lambda: self.events([snapshot])[0],
+            compute,
             inputs=(snapshot.params, snapshot.state_before, snapshot.state_after),
         )
 
     def events(self, snapshots: Sequence[EventSnapshot]) -> list[MaskedSnapshot]:
-        """Masked copies of events shown side by side: a secret of one is hidden in all."""
+        """Masked copies of events shown side by side: a secret of one is hidden in all.
+
+        When none of them knows a secret value, nothing crosses from one to another:
+        each is its own memoised copy.
+        """
+        if not any(isinstance(snapshot, MaskedSnapshot) for snapshot in snapshots):
+            alone = [self._alone(snapshot) for snapshot in snapshots]
+            if not any(knows for _, knows in alone):
+                return [masked for masked, _ in alone]
+        return self._masked_events(snapshots)[0]
+
+    def _masked_events(
+        self, snapshots: Sequence[EventSnapshot]
+    ) -> tuple[list[MaskedSnapshot], bool]:
+        """Masked copies of ``snapshots`` together, and whether they know a secret value."""
         values: list[Any] = []
         for snapshot in snapshots:
             values += [snapshot.params, snapshot.state_before, snapshot.state_after, snapshot.error]
@@ -762,7 +786,7 @@ class Masker:
             value = values[position] or {}
             return self._masked(value, known) if hits[position] or known else value
 
-        return [
+        copies = [
             MaskedSnapshot(
                 event_name=snapshot.event_name,
                 params=masked(4 * number),
@@ -776,6 +800,7 @@ class Masker:
             )
             for number, snapshot in enumerate(snapshots)
         ]
+        return copies, bool(known)
 
     def beside_event(self, value: Any, snapshot: EventSnapshot | None) -> Any:
         """A copy of ``value`` (what a toolbar panel recorded in the event's turn) with
