@@ -536,6 +536,16 @@ def _checked_selection(request: HttpRequest) -> tuple[str, list[numbering.Entry]
 @csrf_protect
 def _check_view(request: HttpRequest) -> HttpResponse:
     view_path, entries, masker = _checked_selection(request)
+    for entry in entries:  # run again from the recorded states, which any depth may hold
+        snapshot = entry.snapshot
+        if any(
+            limits.too_deep(v)
+            for v in (snapshot.params, snapshot.state_before, snapshot.state_after)
+        ):
+            raise BadQuery(
+                f"Event #{entry.seq} is nested more than {limits.MAX_DEPTH} levels deep: "
+                "it cannot be run again here."
+            )
     if request.GET.get("begin") and replay_check.only_masked(entries, masker):
         raise BadQuery("Every change in these events is masked: there is nothing to compare.")
     chunk = entries[:CHECK_CHUNK]

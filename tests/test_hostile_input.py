@@ -215,6 +215,15 @@ async def test_a_state_nested_600_deep_is_shown_cut_at_the_limit(live_socket):
     reopened = await client.post(url, exported.content, content_type="application/json")
     assert reopened.status_code == 200, reopened.content[:300]
 
+    # Checking it against current code runs from the recorded state: refused, not a 500.
+    check = f"{reverse('djdt:ddt_timetravel_check')}?session={live_socket.session_id}&begin=1"
+    refused = await client.post(check)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "error": "Event #1 is nested more than 100 levels deep: it cannot be run again here."
+    }
+    assert live_socket.view.kind == "list"  # nothing was run
+
 
 def test_a_memoised_snapshot_held_by_another_memo_is_released_without_a_deadlock():
     import gc

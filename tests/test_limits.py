@@ -63,6 +63,15 @@ def test_json_depth_counts_objects_and_arrays_alike():
     assert not limits.json_too_deep(b"[[1], [2], [3], [4]]", 2)  # many, not deep
 
 
+def test_too_deep_counts_lists_and_dicts_from_the_top_without_recursion():
+    assert not limits.too_deep(nested(limits.MAX_DEPTH))
+    assert limits.too_deep(nested(limits.MAX_DEPTH + 1))
+    assert limits.too_deep({"a": [{"b": nested(limits.MAX_DEPTH - 2)}]})
+    assert not limits.too_deep({"a": [{"b": nested(limits.MAX_DEPTH - 3)}]})
+    assert limits.too_deep(nested(100_000))  # far past the interpreter's own stack
+    assert not limits.too_deep("x" * 1000) and not limits.too_deep(None)
+
+
 def test_clean_text_replaces_every_lone_surrogate_and_keeps_the_rest():
     assert limits.clean_text("plain") == "plain"
     assert limits.clean_text("✓ a\ud800b\udfff") == "✓ a\ufffdb\ufffd"

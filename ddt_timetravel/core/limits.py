@@ -48,6 +48,24 @@ def json_too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
 
 
+def too_deep(value: Any, max_depth: int = MAX_DEPTH) -> bool:
+    """True when ``value`` nests lists and dicts deeper than ``max_depth`` (walked
+    iteratively: safe on any depth, where a recursive walk would overflow)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth >= max_depth:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def clean_text(text: str) -> str:
     """``text`` with every surrogate code point (UTF-8 cannot encode one) replaced by U+FFFD."""
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
