@@ -58,8 +58,8 @@ from asgiref.sync import sync_to_async
 from djust.time_travel import EventSnapshot, TimeTravelBuffer, restore_snapshot
 from djust.websocket import LiveViewConsumer
 
-from . import ownership
 from .core import numbering
+from .page import dotted_path
 from .recording import shown, toolbar_capture, turns
 
 logger = logging.getLogger(__name__)
@@ -259,9 +259,7 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
         if view is None:
             raise Refused(f"The page's view is gone: reload the page; nothing was {kind.verb}.")
         if buffer is None:
-            raise Refused(
-                f"Time travel is off for {ownership.dotted_path(view)}; nothing was {kind.verb}."
-            )
+            raise Refused(f"Time travel is off for {dotted_path(view)}; nothing was {kind.verb}.")
         if identity is None:
             window, entry = _newest_entry(view, buffer)
         else:
@@ -819,9 +817,7 @@ def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, numberi
         raise Refused("The page has no such embedded view any more; nothing was restored.")
     buffer = time_travel_buffer(found)
     if buffer is None:
-        raise Refused(
-            f"Time travel is off for {ownership.dotted_path(found)}; nothing was restored."
-        )
+        raise Refused(f"Time travel is off for {dotted_path(found)}; nothing was restored.")
     which = data.get("which", "before")
     if which not in ("before", "after"):
         raise Refused("which must be 'before' or 'after'; nothing was restored.")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _djust
-from .ownership import dotted_path
+from .page import dotted_path
 
 MAX_CHILD_ID = 64
 MAX_LISTED = 20

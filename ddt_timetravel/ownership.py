@@ -85,12 +85,6 @@ def find_view(request: HttpRequest, session_id: str) -> Any:
     return view
 
 
-def dotted_path(view: Any) -> str:
-    """``module.Class`` of a view, as djust names it in ``dj-view``."""
-    cls = type(view)
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
 _instances: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 

@@ -10,6 +10,12 @@ _DJ_VIEW = re.compile(rb'dj-view="([A-Za-z_][\w.]*)"')
 MAX_VIEWS = 10
 
 
+def dotted_path(view: Any) -> str:
+    """``module.Class`` of a view, as djust names it in ``dj-view``."""
+    cls = type(view)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def views_on_page(content: bytes) -> list[str]:
     """Dotted paths named by ``dj-view`` attributes, in page order, without repeats."""
     found: list[str] = []

@@ -1,7 +1,7 @@
 """The toolbar glue: title, scripts, URLs and what the page request tells.
 
 No timeline logic here: the panel body is a shell that the panel's script fills
-from the endpoints in :mod:`ddt_timetravel.views`, live, while the page runs.
+from the endpoints in :mod:`ddt_timetravel.endpoints`, live, while the page runs.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
-from django.urls import URLPattern, path
+from django.urls import URLPattern
 from django.utils.html import format_html
 
-from . import views
+from . import endpoints
 from .conf import get_setting
 from .core.masking import MASKED
 from .page import time_travel_enabled, views_on_page
@@ -68,20 +68,7 @@ class TimeTravelPanel(Panel):
     @classmethod
     def get_urls(cls) -> list[URLPattern]:
         """The panel's endpoints, added to the toolbar's ``djdt`` namespace."""
-        return [
-            path("time-travel/timeline/", views.timeline, name="ddt_timetravel_timeline"),
-            path("time-travel/locate/", views.locate, name="ddt_timetravel_locate"),
-            path("time-travel/diff/", views.event_diff, name="ddt_timetravel_diff"),
-            path("time-travel/state/", views.state_node, name="ddt_timetravel_state"),
-            path("time-travel/replay/", views.replay_form, name="ddt_timetravel_replay"),
-            path("time-travel/export/", views.export_timeline, name="ddt_timetravel_export"),
-            path("time-travel/import/", views.import_timeline, name="ddt_timetravel_import"),
-            path("time-travel/check/", views.check_timeline, name="ddt_timetravel_check"),
-            path("time-travel/key/", views.key_history_view, name="ddt_timetravel_key"),
-            path("time-travel/watch/", views.watch_events, name="ddt_timetravel_watch"),
-            path("time-travel/charts/", views.timeline_charts, name="ddt_timetravel_charts"),
-            path("time-travel/earlier/", views.earlier_sessions, name="ddt_timetravel_earlier"),
-        ]
+        return endpoints.url_patterns()
 
     @classmethod
     def run_checks(cls) -> list[CheckMessage]:

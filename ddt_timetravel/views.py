@@ -6,6 +6,9 @@ page's own djust socket, so no endpoint changes state and none needs CSRF.
 Two take a CSRF-protected POST: the import of an exported file (a body), and
 "Check against current code", which runs handler code (contained, rolled back:
 :mod:`.replay_check`).
+
+The answers raise their refusals (:class:`BadQuery`, :class:`Gone`, ...);
+:mod:`.endpoints` routes them, guards them and turns refusals into statuses.
 """
 
 from __future__ import annotations
@@ -14,41 +17,31 @@ import contextlib
 import dataclasses
 import itertools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
-from debug_toolbar.decorators import require_show_toolbar
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_POST
 from djust.time_travel import TimeTravelBuffer
 
 from . import _djust, embedded
 from .core import key_history, limits, numbering, paging, watch
 from .core.cost import EventCost, event_cost, event_costs
 from .core.masking import Masker
-from .core.search import BadFilter, Filters, match
+from .core.search import Filters, match
 from .display import charts, diff_view, state_tree
 from .display.formatting import pretty
 from .display.rows import build_row, build_rows, replay_draft
 from .exchange import json_export, json_import, pytest_module, replay_check
-from .ownership import ViewNotFound, dotted_path, find_view, instance_id, parse_session_id
+from .ownership import ViewNotFound, find_view, instance_id, parse_session_id
+from .page import dotted_path
 from .recording import earlier, shown
-from .switch import panel_enabled
-from .workers import transport
 
 MAX_SEQ = 2**53
 #: Exports up to this many characters are indented for reading; bigger ones stay compact.
 PRETTY_EXPORT_LIMIT = 256 * 1024
-PANEL_OFF_MESSAGE = (
-    "The Time Travel panel is switched off for this browser (the toolbar's checkbox or "
-    "DISABLE_PANELS)."
-)
 
 
 class BadQuery(ValueError):
@@ -181,76 +174,6 @@ def _target(request: HttpRequest) -> Target:
     return Target(view, buffer, masker, session_id, parent if view is not parent else None)
 
 
-def _text(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-
-
-def panel_endpoint(
-    problem: Callable[[str, int], HttpResponse] = _text,
-    method: Callable[..., Callable[..., HttpResponse]] = require_GET,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Guard like the toolbar's own views and turn known failures into clear answers.
-
-    A switched-off panel (``DISABLE_PANELS``, or unticked in the toolbar) answers
-    404 like a panel that is not there.
-
-    A view that is not in this process may be held by another ASGI worker: with
-    ``REMOTE_LOOKUP`` on, a GET is forwarded to it (:mod:`.workers`). That worker
-    runs ``answer_locally``, exposed on the endpoint: the same answer without
-    the toolbar's guard (the asker applied it) and without forwarding again.
-    """
-
-    def decorate(view_func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        def answer(request: HttpRequest, ask_elsewhere: bool) -> HttpResponse:
-            try:
-                return view_func(request)
-            except (
-                BadQuery,
-                BadFilter,
-                state_tree.BadPath,
-                json_import.BadImport,
-                key_history.BadKey,
-            ) as exc:
-                return problem(str(exc), 400)
-            except ViewNotFound as exc:
-                if ask_elsewhere and request.method == "GET" and transport.enabled():
-                    return transport.ask_owner(request, problem)
-                return problem(exc.message, 404)
-            except Gone as exc:
-                return problem(str(exc), 404)
-            except numbering.BufferBusy as exc:
-                return problem(str(exc), 503)
-
-        @wraps(view_func)
-        def answer_locally(request: HttpRequest) -> HttpResponse:
-            return answer(request, ask_elsewhere=False)
-
-        @wraps(view_func)
-        def endpoint(request: HttpRequest) -> HttpResponse:
-            return answer(request, ask_elsewhere=True)
-
-        if method is require_GET:  # only a query travels to another worker, never a body
-            # wraps() copies __dict__, so the guarded view carries the attribute too.
-            endpoint.answer_locally = answer_locally  # type: ignore[attr-defined]
-        allowed = method(endpoint)
-
-        @wraps(allowed)
-        def switched(request: HttpRequest) -> HttpResponse:
-            if not panel_enabled(request):
-                return problem(PANEL_OFF_MESSAGE, 404)
-            return allowed(request)
-
-        guarded: Callable[[HttpRequest], HttpResponse] = require_show_toolbar(switched)
-        return login_not_required(guarded)
-
-    return decorate
-
-
-def _json_problem(message: str, status: int) -> HttpResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-@panel_endpoint()
 def timeline(request: HttpRequest) -> HttpResponse:
     """Header and the rows newer than ``after`` (matching the filters) for this view.
 
@@ -322,7 +245,6 @@ def timeline(request: HttpRequest) -> HttpResponse:
     return render(request, "ddt_timetravel/fragment.html", context)
 
 
-@panel_endpoint(problem=_json_problem)
 def locate(request: HttpRequest) -> HttpResponse:
     """Current buffer position of event ``seq``, so a click restores that very event."""
     seq = _int_param(request, "seq")
@@ -331,7 +253,6 @@ def locate(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"seq": seq, "index": entry.index, "length": len(target.buffer or ())})
 
 
-@panel_endpoint()
 def event_diff(request: HttpRequest) -> HttpResponse:
     """The diff of one event, or with ``against`` the diff between two after-states."""
     seq = _int_param(request, "seq")
@@ -363,7 +284,6 @@ def event_diff(request: HttpRequest) -> HttpResponse:
     return render(request, "ddt_timetravel/diff.html", context)
 
 
-@panel_endpoint()
 def replay_form(request: HttpRequest) -> HttpResponse:
     """The replay editor of event ``seq``: rows carry none until their Replay is pressed."""
     seq = _int_param(request, "seq")
@@ -372,7 +292,6 @@ def replay_form(request: HttpRequest) -> HttpResponse:
     return render(request, "ddt_timetravel/replay_form.html", {"draft": draft})
 
 
-@panel_endpoint()
 def state_node(request: HttpRequest) -> HttpResponse:
     """One level of a recorded state, for the lazily expanded tree."""
     seq = _int_param(request, "seq")
@@ -442,7 +361,6 @@ def _download(content: str, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@panel_endpoint()
 def export_timeline(request: HttpRequest) -> HttpResponse:
     """Download the selected events as JSON, or as a pytest module that replays them."""
     kind = request.GET.get("format") or "json"
@@ -463,7 +381,8 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _import_view(request: HttpRequest) -> HttpResponse:
+def import_timeline(request: HttpRequest) -> HttpResponse:
+    """Render an exported file this browser sent, read-only: rows and diffs, stored nowhere."""
     Filters.from_query(request.GET)  # bad filters are refused before the upload is read
     data = json_import.read_upload(request)
     # No socket on the page, or it is gone: open the file without the view check.
@@ -507,9 +426,6 @@ def _render_document(
     return render(request, "ddt_timetravel/imported.html", {**context, **extra})
 
 
-#: Read-only: renders an exported file sent by this browser, stores nothing.
-import_timeline = panel_endpoint(method=require_POST)(_import_view)
-
 #: Events checked per request: the panel asks chunk after chunk, so it shows
 #: progress and Cancel simply stops asking.
 CHECK_CHUNK = 5
@@ -534,7 +450,8 @@ def _checked_selection(request: HttpRequest) -> tuple[str, list[numbering.Entry]
 
 
 @csrf_protect
-def _check_view(request: HttpRequest) -> HttpResponse:
+def check_timeline(request: HttpRequest) -> HttpResponse:
+    """Run the next chunk of the selected events' handlers again and compare (contained)."""
     view_path, entries, masker = _checked_selection(request)
     for entry in entries:  # run again from the recorded states, which any depth may hold
         snapshot = entry.snapshot
@@ -567,12 +484,6 @@ def _check_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: "Check against current code": runs handlers (contained, see :mod:`.replay_check`),
-#: so only a CSRF-protected POST from the owner's page may start it.
-check_timeline = panel_endpoint(problem=_json_problem, method=require_POST)(_check_view)
-
-
-@panel_endpoint()
 def key_history_view(request: HttpRequest) -> HttpResponse:
     """The value of one key after each held event, the events that moved it, a chart."""
     path = request.GET.get("keypath") or ""
@@ -588,7 +499,6 @@ def key_history_view(request: HttpRequest) -> HttpResponse:
     return render(request, "ddt_timetravel/key_history.html", {"story": story, "chart": chart})
 
 
-@panel_endpoint(problem=_json_problem)
 def watch_events(request: HttpRequest) -> HttpResponse:
     """The held events where a watch expression holds, and the first of them."""
     try:
@@ -604,7 +514,6 @@ def watch_events(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"holds": list(result.holds), "first": result.first, "held": len(entries)})
 
 
-@panel_endpoint()
 def timeline_charts(request: HttpRequest) -> HttpResponse:
     """The strip chart of time and queries per event and the state size per key."""
     target = _target(request)
@@ -644,7 +553,6 @@ def _kept(request: HttpRequest, kept_id: str) -> earlier.Kept:
     return kept
 
 
-@panel_endpoint()
 def earlier_sessions(request: HttpRequest) -> HttpResponse:
     """This tab's earlier sessions; with ``id`` one of them, read-only, or as a download."""
     tab = earlier.valid_tab(request.GET.get("tab"))

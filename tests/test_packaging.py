@@ -40,6 +40,8 @@ EXPECTED_IN_WHEEL = [
     "ddt_timetravel/exchange/json_export.py",
     "ddt_timetravel/workers/__init__.py",
     "ddt_timetravel/workers/transport.py",
+    "ddt_timetravel/workers/consumer.py",
+    "ddt_timetravel/endpoints.py",
     "ddt_timetravel/templates/ddt_timetravel/panel.html",
     "ddt_timetravel/static/ddt_timetravel/panel.js",
     "ddt_timetravel/static/ddt_timetravel/panel.css",

@@ -26,14 +26,8 @@ from django.urls import resolve, reverse
 
 from ddt_timetravel.asgi_routes import routes_to_live_view_consumer
 from ddt_timetravel.checks import check_settings
-from ddt_timetravel.workers import transport
-from ddt_timetravel.workers.transport import (
-    REQUEST_TYPE,
-    Answer,
-    PanelRequest,
-    TimeTravelConsumerMixin,
-    TimeTravelLiveViewConsumer,
-)
+from ddt_timetravel.workers import TimeTravelConsumerMixin, TimeTravelLiveViewConsumer, transport
+from ddt_timetravel.workers.transport import REQUEST_TYPE, Answer, PanelRequest
 from demo_harness import free_port
 from tests.conftest import LiveSocket, _create_django_session
 
@@ -302,3 +296,21 @@ def test_the_old_import_path_still_gives_the_consumers_and_says_where_they_moved
 
     assert old.TimeTravelLiveViewConsumer is workers.TimeTravelLiveViewConsumer
     assert old.TimeTravelConsumerMixin is workers.TimeTravelConsumerMixin
+
+
+def test_the_asking_side_loads_without_the_endpoints_it_serves():
+    """No cycle: the endpoint table imports the asking side, never the other way round."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ddt_timetravel.workers.transport\n"
+        "print(sorted(m for m in sys.modules if m.startswith('ddt_timetravel.')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": ".:demo"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    for module in ("endpoints", "views", "panels", "workers.consumer"):
+        assert f"'ddt_timetravel.{module}'" not in loaded, loaded

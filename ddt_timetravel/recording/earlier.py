@@ -38,7 +38,8 @@ from .. import _djust
 from ..core import limits, numbering
 from ..core.masking import Masker
 from ..exchange.json_export import timeline_document
-from ..ownership import dotted_path, is_owner, owner_of, same_browser
+from ..ownership import is_owner, owner_of, same_browser
+from ..page import dotted_path
 
 MAX_TAB_LENGTH = 64
 
