@@ -3,6 +3,7 @@
 // reserves on the page while open, so that no control of the page hides under it.
 
 import { readStored, store } from "./storage.js";
+import { delegate } from "./toolbar.js";
 
 const HEIGHT_KEY = "djtt.dockHeight";
 const WIDTH_KEY = "djtt.dockWidth";
@@ -89,9 +90,8 @@ function resizeTo(panel, side, size) {
     reserveRoom();
 }
 
-function startResize(event) {
-    const handle = event.target.closest("[data-djtt-resize]");
-    const panel = handle?.closest(`#${panelId}`);
+function startResize(handle, event) {
+    const panel = handle.closest(`#${panelId}`);
     if (!panel) return;
     event.preventDefault();
     const side = onSide(panel);
@@ -115,9 +115,8 @@ function startResize(event) {
 
 // The handle is a separator: the arrow keys grow and shrink the dock, Home and End
 // take it to its smallest and largest.
-function onHandleKey(event) {
-    const handle = event.target.closest?.("[data-djtt-resize]");
-    const panel = handle?.closest(`#${panelId}`);
+function onHandleKey(handle, event) {
+    const panel = handle.closest(`#${panelId}`);
     if (!panel) return;
     const side = onSide(panel);
     const rect = panel.getBoundingClientRect();
@@ -130,9 +129,8 @@ function onHandleKey(event) {
     resizeTo(panel, side, sizes[event.key]);
 }
 
-function onSideClick(event) {
-    const toggle = event.target.closest("[data-djtt-dock-side]");
-    const panel = toggle?.closest(`#${panelId}`);
+function onSideClick(toggle) {
+    const panel = toggle.closest(`#${panelId}`);
     if (!panel) return;
     const side = !panel.classList.contains("djtt-side");
     panel.classList.toggle("djtt-side", side);
@@ -162,9 +160,9 @@ export function initDock(toolbar, id) {
     if (djDebug !== toolbar) {
         djDebug = toolbar;
         panelId = id;
-        toolbar.addEventListener("pointerdown", startResize);
-        toolbar.addEventListener("keydown", onHandleKey);
-        toolbar.addEventListener("click", onSideClick);
+        delegate(toolbar, "pointerdown", "[data-djtt-resize]", startResize);
+        delegate(toolbar, "keydown", "[data-djtt-resize]", onHandleKey);
+        delegate(toolbar, "click", "[data-djtt-dock-side]", onSideClick);
         new MutationObserver(onToolbarChange).observe(toolbar, {
             subtree: true,
             attributes: true,

@@ -3,15 +3,14 @@
 // does, through the toolbar's own endpoint; "Back to the page's request" undoes it.
 
 import { replaceToolbarState } from "../debug_toolbar/js/utils.js";
+import { delegate } from "./toolbar.js";
 
 const switched = { pageRequestId: null, eventRequestId: null };
 
 export function initToolbarSwitch(djDebug) {
-    djDebug.addEventListener("click", (event) => {
-        const open = event.target.closest("[data-djtt-toolbar-id]");
-        if (open) switchTo(djDebug, open, open.dataset.djttToolbarId);
-        const back = event.target.closest("[data-djtt-toolbar-back]");
-        if (back && switched.pageRequestId) switchTo(djDebug, back, switched.pageRequestId);
+    delegate(djDebug, "click", "[data-djtt-toolbar-id]", (open) => switchTo(djDebug, open, open.dataset.djttToolbarId));
+    delegate(djDebug, "click", "[data-djtt-toolbar-back]", (back) => {
+        if (switched.pageRequestId) switchTo(djDebug, back, switched.pageRequestId);
     });
 }
 
