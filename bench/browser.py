@@ -227,7 +227,7 @@ def page_with_events(browser: Any, base_url: str, count: int) -> Any:
 
 
 def show_toolbar(page: Any) -> None:
-    """The toolbar opened (not timed), as tests/browser_steps.py does it."""
+    """The toolbar opened (not timed), as tests/support/browser_steps.py does it."""
     toolbar = page.locator("#djDebugToolbar")
     handle = page.locator("#djShowToolBarButton")
     toolbar.or_(handle).filter(visible=True).first.wait_for()

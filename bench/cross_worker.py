@@ -2,7 +2,7 @@
 
 Two daphne workers of the demo share a real ``redis-server`` (the channel layer)
 and one SQLite file (``demo_project.settings_workers``, started by
-``demo_harness.cluster`` as for ``tests/test_multiprocess.py``). A page's socket
+``demo_harness.cluster`` as for ``tests/reliability/test_multiprocess.py``). A page's socket
 is on worker A. The same panel request is sent, alternately, to worker A (local:
 the view is in its memory) and to worker B (remote: B forwards it over redis to
 A's consumer, which renders it and sends the answer back). Both answers must be

@@ -37,7 +37,7 @@ branch, the mounting browser's session key and the component states, read by
 :func:`time_travel_buffer` and its neighbours; nothing else in the package
 names them.
 
-Each access has a test in ``tests/test_djust_internals.py`` that fails loudly
+Each access has a test in ``tests/unit/test_djust_internals.py`` that fails loudly
 when a djust upgrade changes it.
 """
 

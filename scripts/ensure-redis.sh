@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure Debian's redis-server is there for the multi-worker tests
-# (tests/test_multiprocess.py starts its own on a free loopback port; no service
+# (tests/reliability/test_multiprocess.py starts its own on a free loopback port; no service
 # is started or needed).
 #
 # - Already installed: do nothing.

@@ -18,7 +18,7 @@ for _path in (str(REPO_ROOT), str(REPO_ROOT / "demo")):
 
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.browser_steps import open_time_travel, row, wait_for_live_view  # noqa: E402
+from tests.support.browser_steps import open_time_travel, row, wait_for_live_view  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
 SHOTS = {"light": "panel-light.png", "dark": "panel-dark.png"}

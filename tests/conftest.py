@@ -357,7 +357,7 @@ def light_dom_server_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The demo with the toolbar's shadow DOM off and ``UPDATE_ON_FETCH`` on."""
-    yield from _serve_demo(request, tmp_path_factory, "tests.server_settings_light_dom")
+    yield from _serve_demo(request, tmp_path_factory, "tests.support.server_settings_light_dom")
 
 
 @pytest.fixture(scope="session")
@@ -365,7 +365,7 @@ def csp_server_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The demo under a nonce-only ``style-src`` Content Security Policy."""
-    yield from _serve_demo(request, tmp_path_factory, "tests.server_settings_csp")
+    yield from _serve_demo(request, tmp_path_factory, "tests.support.server_settings_csp")
 
 
 # --------------------------------------------------------------------------
