@@ -179,3 +179,16 @@ async def test_a_page_view_that_records_nothing_still_points_at_its_children(liv
     ]
     child = await panel_get(live_socket, "timeline", child="cart")
     assert child.content.decode().count('data-tt-event="add_item"') == 1
+
+
+async def test_a_child_is_restored_under_a_page_view_that_records_nothing(live_socket):
+    await live_socket.mount("tests.support.live_views.QuietShopView", url="/quiet/")
+    await cart_event(live_socket, "add_item", item="tea")
+    await cart_event(live_socket, "add_item", item="cake")
+    first = child_rows(await panel_get(live_socket, "timeline", child="cart"))[1]
+
+    await live_socket.send(child_jump(first, which="before"))
+    frames = await live_socket.receive_until("time_travel_state")
+
+    assert frames[-1][_djust.IDENTITY_KEY]["child"] == "cart"
+    assert live_socket.view._get_all_child_views()["cart"].items == []
