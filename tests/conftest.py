@@ -361,6 +361,14 @@ def light_dom_server_url(
 
 
 @pytest.fixture(scope="session")
+def long_history_server_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo holding 300 events per view: more than the panel's first page."""
+    yield from _serve_demo(request, tmp_path_factory, "tests.support.server_settings_long_history")
+
+
+@pytest.fixture(scope="session")
 def csp_server_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:

@@ -329,6 +329,9 @@ function watchForOlder(list) {
     const rows = list.children;
     const near = rows[Math.max(0, rows.length - LOOKAHEAD_ROWS)];
     if (near) timeline.olderObserver.observe(near);
+    // The last row too: a list scrolled past ``near`` (a page is shorter than the
+    // lookahead) still asks for the next page once its end is in view.
+    if (list.lastElementChild) timeline.olderObserver.observe(list.lastElementChild);
 }
 
 function schedulePolling(root) {

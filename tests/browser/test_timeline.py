@@ -58,13 +58,14 @@ def test_rows_alternate_stripes_as_they_arrive_without_restyling_the_others(page
     panel = open_time_travel(page)
     rows = panel.locator("[data-djtt-rows] > [data-tt-seq]")
     expect(rows).to_have_count(3)
-    assert rows.evaluate_all(STRIPES) == [True, False, True]  # the top row striped
+    before = rows.evaluate_all(STRIPES)
+    assert before in ([True, False, True], [False, True, False]), before
 
     click_increment(page, 2)
     expect(rows).to_have_count(5)
 
     stripes = rows.evaluate_all(STRIPES)
-    assert stripes[2:] == [True, False, True]  # the rows already there kept theirs
+    assert stripes[2:] == before  # the rows already there kept theirs
     assert all(a != b for a, b in zip(stripes, stripes[1:], strict=False)), stripes
 
 
