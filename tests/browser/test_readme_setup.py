@@ -24,11 +24,12 @@ from playwright.sync_api import expect
 
 from demo_harness import DemoServer
 from tests.endpoints.test_packaging import build_wheel, clean_env, run
+from tests.support import REPO_ROOT
 from tests.support.browser_steps import open_time_travel, row, wait_for_live_view
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 CHECKOUT = "path/to/ddt-timetravel"  # the README's stand-in for the package
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import _serve_demo
 from tests.support.browser_steps import (
     click_increment,
     open_time_travel,
@@ -21,6 +20,7 @@ from tests.support.browser_steps import (
     show_toolbar,
     wait_for_live_view,
 )
+from tests.support.demo_servers import run_demo
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +30,13 @@ PANEL_REQUESTS = "/__debug__/time-travel/"
 @pytest.fixture(scope="module")
 def wsgi_server_url(request, tmp_path_factory) -> Iterator[str]:
     """The demo under Django's own runserver (daphne left out of INSTALLED_APPS)."""
-    yield from _serve_demo(request, tmp_path_factory, "tests.support.server_settings_wsgi")
+    yield from run_demo(request, tmp_path_factory, "tests.support.server_settings_wsgi")
 
 
 @pytest.fixture(scope="module")
 def refusing_server_url(request, tmp_path_factory) -> Iterator[str]:
     """The demo with its views' module missing from LIVEVIEW_ALLOWED_MODULES."""
-    yield from _serve_demo(request, tmp_path_factory, "tests.support.server_settings_refused")
+    yield from run_demo(request, tmp_path_factory, "tests.support.server_settings_refused")
 
 
 def status(panel):

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 import ddt_timetravel
+from tests.support import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED_IN_WHEEL = [
     "ddt_timetravel/__init__.py",

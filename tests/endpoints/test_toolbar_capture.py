@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from ddt_timetravel._djust import time_travel_buffer
 from ddt_timetravel.recording import turns
-from tests.conftest import OUTSIDE_CLIENT, TOOLBAR_CLIENT
+from tests.support.live_socket import OUTSIDE_CLIENT, TOOLBAR_CLIENT
 from tests.support.panel_client import client_for, panel_get
 
 pytestmark = pytest.mark.django_db(transaction=True)

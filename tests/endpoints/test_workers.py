@@ -29,7 +29,7 @@ from ddt_timetravel.checks import check_settings
 from ddt_timetravel.workers import TimeTravelConsumerMixin, TimeTravelLiveViewConsumer, transport
 from ddt_timetravel.workers.transport import REQUEST_TYPE, Answer, PanelRequest
 from demo_harness import free_port
-from tests.conftest import LiveSocket, _create_django_session
+from tests.support.live_socket import LiveSocket, create_django_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +54,7 @@ async def open_remote_socket(
     sockets: list[LiveSocket] = []
 
     async def open_socket(session_data: dict[str, str] | None = None) -> LiveSocket:
-        session_key = await sync_to_async(_create_django_session)(session_data)
+        session_key = await sync_to_async(create_django_session)(session_data)
         headers = [
             (b"origin", b"http://127.0.0.1"),
             (b"host", b"127.0.0.1"),

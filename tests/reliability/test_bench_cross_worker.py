@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from demo_harness.cluster import REDIS_MISSING, redis_server_path
-from tests.conftest import REPO_ROOT, on_ci
+from tests.support import REPO_ROOT, on_ci
 
 
 def test_cross_worker_benchmark_smoke():

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from demo_harness.chromium import CHROMIUM_MISSING, CHROMIUM_PATH
-from tests.conftest import REPO_ROOT, on_ci
+from tests.support import REPO_ROOT, on_ci
 
 #: What each script's tables are called.
 TITLES = {

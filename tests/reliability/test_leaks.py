@@ -55,7 +55,7 @@ async def churn(count: int, session_key: str, refs: list[weakref.ref[Any]]) -> N
     from channels.testing import WebsocketCommunicator
 
     from demo_project.asgi import application
-    from tests.conftest import LiveSocket
+    from tests.support.live_socket import LiveSocket
 
     urls = panel_urls()
     headers = [
@@ -117,9 +117,9 @@ def settle() -> None:
 async def test_a_churn_of_views_leaves_nothing_behind():
     from asgiref.sync import sync_to_async
 
-    from tests.conftest import _create_django_session
+    from tests.support.live_socket import create_django_session
 
-    session_key = await sync_to_async(_create_django_session)()
+    session_key = await sync_to_async(create_django_session)()
     # Panel requests run their sync views in asgiref's one thread-sensitive thread.
     stale_loggers = (
         detach_toolbar_sql_loggers()

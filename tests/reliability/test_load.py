@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 
 def test_load_smoke_runs_clean():

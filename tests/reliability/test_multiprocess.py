@@ -28,7 +28,8 @@ from ddt_timetravel.core.masking import MASKED
 from demo_harness import DemoServer as Worker
 from demo_harness.clients import Browser, LiveSocket, open_page
 from demo_harness.cluster import REDIS_MISSING, Cluster, Redis, redis_server_path, start_redis
-from tests.conftest import _print_uncaptured, on_ci
+from tests.support import on_ci
+from tests.support.reports import print_uncaptured
 
 COUNTER = "demo_app.views.CounterView"
 PROFILE = "demo_app.views.ProfileView"
@@ -68,7 +69,7 @@ def workers(
         redis.stop()
         if request.session.testsfailed:
             for log in sorted(cluster.workdir.glob("worker-*.log")):
-                _print_uncaptured(request, f"\n--- {log.name} ---\n{log.read_text()}--- end ---")
+                print_uncaptured(request, f"\n--- {log.name} ---\n{log.read_text()}--- end ---")
 
 
 def endpoint(worker: Worker, name: str, live: LiveSocket, **params: object) -> str:

@@ -20,8 +20,8 @@ from debug_toolbar.toolbar import DebugToolbar
 from ddt_timetravel._djust import time_travel_buffer
 from ddt_timetravel.core.masking import MARK
 from ddt_timetravel.recording import turns
-from tests.conftest import TOOLBAR_CLIENT
 from tests.endpoints.test_toolbar_capture import stored
+from tests.support.live_socket import TOOLBAR_CLIENT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

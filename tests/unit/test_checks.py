@@ -14,7 +14,6 @@ import subprocess
 import sys
 import weakref
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,8 +48,7 @@ from ddt_timetravel.checks import (
 )
 from ddt_timetravel.conf import DEFAULTS, VALIDATORS
 from ddt_timetravel.panels import TimeTravelPanel
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.support import REPO_ROOT
 
 # This module doubles as a URLconf without the toolbar's URLs (for E003).
 urlpatterns: list[Any] = []

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from ddt_timetravel.conf import DEFAULTS
+from tests.support import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 CHECKS_SOURCE = (REPO_ROOT / "ddt_timetravel" / "checks.py").read_text(encoding="utf-8")
 SETTINGS_HEADING = "### Project settings: `DDT_TIMETRAVEL`"
