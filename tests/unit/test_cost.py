@@ -1,7 +1,7 @@
 """One event's cost from its measured turn: the thresholds, the N+1 groups, the sizes.
 
 Built from turns made by hand, so each boundary is exact; the socket tests
-(``test_cost.py``) show the same numbers come from djust's real turns.
+(``tests/endpoints/test_cost.py``) show the same numbers come from djust's real turns.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading an exported timeline back: every malformed file gets one clear sentence.
 
-The documents are built by hand; ``test_export.py`` round-trips real exports
-through the endpoints.
+The documents are built by hand; ``tests/endpoints/test_export.py`` round-trips
+real exports through the endpoints.
 """
 
 from __future__ import annotations

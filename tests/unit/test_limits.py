@@ -1,7 +1,7 @@
 """Bounds on what the panel walks: depth measured without parsing, text made encodable.
 
-Values built by hand; ``test_hostile_input.py`` sends the same shapes through the
-endpoints and djust's consumer.
+Values built by hand; ``tests/security/test_hostile_input.py`` sends the same
+shapes through the endpoints and djust's consumer.
 """
 
 from __future__ import annotations

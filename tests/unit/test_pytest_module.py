@@ -1,7 +1,7 @@
 """The exported pytest module's text: literals laid out as ruff does, names, reasons.
 
-Built from snapshots made by hand; ``test_pytest_export.py`` runs modules exported
-from djust's real consumer.
+Built from snapshots made by hand; ``tests/endpoints/test_pytest_export.py`` runs
+modules exported from djust's real consumer.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Where a query came from: the first frame of user code, and the template line behind it.
 
 The queries here are stood in for by a call to :func:`query_source` from the place
-an execute wrapper would call it; ``test_cost.py`` shows real queries of djust's
-handlers and re-renders get the same names.
+an execute wrapper would call it; ``tests/endpoints/test_cost.py`` shows real
+queries of djust's handlers and re-renders get the same names.
 """
 
 from __future__ import annotations
