@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_POST
 
-from . import views
+from . import query, views
 from .core import key_history, numbering
 from .core.search import BadFilter
 from .display import state_tree
@@ -41,7 +41,7 @@ PANEL_OFF_MESSAGE = (
 )
 #: Refusals of a malformed request: 400, nothing changed.
 BAD_REQUEST = (
-    views.BadQuery,
+    query.BadQuery,
     BadFilter,
     state_tree.BadPath,
     json_import.BadImport,
@@ -85,7 +85,7 @@ class Endpoint:
             if ask_elsewhere and self.forwardable and transport.enabled():
                 return transport.ask_owner(request, self.problem)
             return self.problem(exc.message, 404)
-        except views.Gone as exc:
+        except views.NotFound as exc:
             return self.problem(str(exc), 404)
         except numbering.BufferBusy as exc:
             return self.problem(str(exc), 503)

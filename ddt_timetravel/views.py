@@ -7,7 +7,7 @@ Two take a CSRF-protected POST: the import of an exported file (a body), and
 "Check against current code", which runs handler code (contained, rolled back:
 :mod:`.replay_check`).
 
-The answers raise their refusals (:class:`BadQuery`, :class:`Gone`, ...);
+The answers raise their refusals (:class:`query.BadQuery`, :class:`NotFound`, ...);
 :mod:`.endpoints` routes them, guards them and turns refusals into statuses.
 """
 
@@ -26,39 +26,26 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_protect
 from djust.time_travel import TimeTravelBuffer
 
-from . import _djust, embedded
+from . import _djust, embedded, query
 from .core import key_history, limits, numbering, paging, watch
 from .core.cost import EventCost, event_cost, event_costs
 from .core.masking import Masker
 from .core.search import Filters, match
 from .display import charts, diff_view, state_tree
 from .display.formatting import pretty
-from .display.rows import build_row, build_rows, replay_draft
+from .display.rows import build_rows, replay_draft, timeline_rows
 from .exchange import json_export, json_import, pytest_module, replay_check
 from .ownership import ViewNotFound, find_view, instance_id, parse_session_id
 from .page import dotted_path
 from .recording import earlier, shown
 
-MAX_SEQ = 2**53
 #: Exports up to this many characters are indented for reading; bigger ones stay compact.
 PRETTY_EXPORT_LIMIT = 256 * 1024
 
 
-class BadQuery(ValueError):
-    """A query parameter is missing or malformed; the message is safe to show."""
-
-
-class Gone(LookupError):
-    """What the request asks about is no longer there; the message is safe to show."""
-
-
-@dataclass(frozen=True)
-class Viewing:
-    """The restored state the page shows: event ``seq``'s ``which`` state, or one component's."""
-
-    seq: int
-    which: str
-    component_id: str | None = None
+class NotFound(LookupError):
+    """What the request asks about is not (or no longer) there: a 404 whose message is safe
+    to show."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +60,9 @@ class Target:
     parent: Any = None
 
     def recorded_buffer(self) -> TimeTravelBuffer:
-        """The view's ring buffer; Gone when time travel is off for it."""
+        """The view's ring buffer; NotFound when time travel is off for it."""
         if self.buffer is None:
-            raise Gone(f"Time travel is off for {dotted_path(self.view)}.")
+            raise NotFound(f"Time travel is off for {dotted_path(self.view)}.")
         return self.buffer
 
     def held(
@@ -95,7 +82,7 @@ class Target:
         buffer = self.recorded_buffer()
         window, entries = numbering.read(self.view, buffer, first_seq=seq, last_seq=seq)
         if not entries:
-            raise Gone(
+            raise NotFound(
                 f"Event #{seq} is no longer held: the buffer keeps the last "
                 f"{window.capacity} events. Pick a newer row."
             )
@@ -106,70 +93,20 @@ class Target:
         return event_cost(entry.snapshot, self.masker)
 
 
-def _whole_number(raw: str) -> bool:
-    """Digits only, short enough to convert cheaply (``int()`` of a long text is slow)."""
-    return len(raw) <= limits.MAX_NUMBER_DIGITS and raw.isascii() and raw.isdigit()
-
-
-def _int_param(request: HttpRequest, name: str, default: int | None = None) -> int:
-    raw = request.GET.get(name)
-    if raw is None or raw == "":
-        if default is None:
-            raise BadQuery(f"The '{name}' parameter is required.")
-        return default
-    if not _whole_number(raw) or int(raw) > MAX_SEQ:
-        raise BadQuery(f"The '{name}' parameter must be a whole number.")
-    return int(raw)
-
-
-def _limit_param(request: HttpRequest) -> int | None:
-    if not request.GET.get("limit"):
-        return None
-    limit = _int_param(request, "limit")
-    if limit < 1:
-        raise BadQuery("The 'limit' parameter must be at least 1.")
-    return limit
-
-
-def _which_param(request: HttpRequest) -> str:
-    which = request.GET.get("which") or "after"
-    if which not in ("before", "after"):
-        raise BadQuery("The 'which' parameter must be 'before' or 'after'.")
-    return which
-
-
-def _viewing_param(request: HttpRequest) -> Viewing | None:
-    raw = request.GET.get("viewing") or ""
-    if not raw:
-        return None
-    seq, _, which = raw.partition(":")
-    if (
-        not _whole_number(seq)
-        or int(seq) > MAX_SEQ
-        or which
-        not in (
-            "before",
-            "after",
-        )
-    ):
-        raise BadQuery("The 'viewing' parameter must look like '3:before' or '3:after'.")
-    return Viewing(seq=int(seq), which=which)
-
-
 def _target(request: HttpRequest) -> Target:
     try:
         session_id = parse_session_id(request.GET.get("session"))
     except ValueError as exc:
-        raise BadQuery(str(exc)) from None
+        raise query.BadQuery(str(exc)) from None
     view = parent = find_view(request, session_id)
     child_id = request.GET.get("child")
     if child_id:  # an embedded {% live_render %} child, owned with its parent
         try:
             view = embedded.child(parent, embedded.valid_child_id(child_id))
         except ValueError as exc:
-            raise BadQuery(str(exc)) from None
+            raise query.BadQuery(str(exc)) from None
         except embedded.NoSuchChild as exc:
-            raise Gone(str(exc)) from None
+            raise NotFound(str(exc)) from None
     buffer, masker = _djust.time_travel_buffer(view), Masker.for_view(view)
     return Target(view, buffer, masker, session_id, parent if view is not parent else None)
 
@@ -181,10 +118,10 @@ def timeline(request: HttpRequest) -> HttpResponse:
     newest ``limit`` of them (the fragment's ``data-djtt-from-seq`` says how far back
     the page looked, so the next older page asks ``before`` it).
     """
-    after = _int_param(request, "after", default=0)
-    before = _int_param(request, "before", default=MAX_SEQ)
-    limit = _limit_param(request)
-    viewing = _viewing_param(request)
+    after = query.int_param(request, "after", default=0)
+    before = query.int_param(request, "before", default=query.MAX_SEQ)
+    limit = query.limit_param(request)
+    viewing = query.viewing_param(request)
     filters = Filters.from_query(request.GET)
     target = _target(request)
     page_view = target.parent or target.view
@@ -212,22 +149,22 @@ def timeline(request: HttpRequest) -> HttpResponse:
         start_seq=max(after + 1, window.head_seq),
         match=(lambda entry: match(entry.snapshot, filters, masker)) if filters.active else None,
     )
-    costs = event_costs([entry.snapshot for entry in page.entries], masker)
-    rows = [
-        dataclasses.replace(
-            build_row(entry, previous_ts.get(entry.seq), masker),
-            replay_of=shown.replay_origin(target.view, entry.seq),
-            cost=cost,
-            found_in=page.found.get(entry.seq, ()),
-        )
-        for entry, cost in reversed(list(zip(page.entries, costs, strict=True)))
-    ]
+    rows = timeline_rows(
+        page.entries,
+        previous_ts,
+        masker,
+        costs=event_costs([entry.snapshot for entry in page.entries], masker),
+        found=page.found,
+        replay_of=lambda seq: shown.replay_origin(target.view, seq),
+    )
     restored, serial, recorded = shown.current(target.view, window.last_seq)
     if restored is not None and restored.earlier is not None:
         context["earlier_shown"] = restored  # no row of this timeline is on the page
         restored = None
     if recorded:  # djust's own record of the last restore wins over the browser's
-        viewing = Viewing(restored.seq, restored.which, restored.component_id) if restored else None
+        viewing = (
+            query.Viewing(restored.seq, restored.which, restored.component_id) if restored else None
+        )
     if viewing is not None and window.index_of(viewing.seq) is None:
         viewing = None
     context.update(
@@ -247,7 +184,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 def locate(request: HttpRequest) -> HttpResponse:
     """Current buffer position of event ``seq``, so a click restores that very event."""
-    seq = _int_param(request, "seq")
+    seq = query.int_param(request, "seq")
     target = _target(request)
     entry = target.entry(seq)
     return JsonResponse({"seq": seq, "index": entry.index, "length": len(target.buffer or ())})
@@ -255,38 +192,56 @@ def locate(request: HttpRequest) -> HttpResponse:
 
 def event_diff(request: HttpRequest) -> HttpResponse:
     """The diff of one event, or with ``against`` the diff between two after-states."""
-    seq = _int_param(request, "seq")
+    seq = query.int_param(request, "seq")
     against = request.GET.get("against")
     target = _target(request)
     entry = target.entry(seq)
     if against:
-        base = target.entry(_int_param(request, "against"))
-        # Masked together: a secret of either event is hidden in both.
-        shown_base, shown_entry = target.masker.events([base.snapshot, entry.snapshot])
-        before, after = shown_base.state_after, shown_entry.state_after
-        raw = diff_view.raw_diff(before, after)
+        base = target.entry(query.int_param(request, "against"))
+        context = _comparison(target, base, entry)
     else:
-        shown_entry = target.masker.event(entry.snapshot)
-        before, after = shown_entry.state_before, shown_entry.state_after
-        raw = diff_view.event_diff(shown_entry)
-    context = {
-        "seq": seq,
-        "cost": None if against else target.cost(entry),
-        "against": base.seq if against else None,
-        # The "before" side of a plain diff is this event's before-state; of a
-        # comparison, the other event's after-state.
-        "before_seq": base.seq if against else seq,
-        "before_which": "after" if against else "before",
+        context = _one_event_diff(target, entry)
+    return render(request, "ddt_timetravel/diff.html", context)
+
+
+def _one_event_diff(target: Target, entry: numbering.Entry) -> dict[str, Any]:
+    """What event ``entry`` changed, from its before-state to its after-state."""
+    shown_entry = target.masker.event(entry.snapshot)
+    before, after = shown_entry.state_before, shown_entry.state_after
+    raw = diff_view.event_diff(shown_entry)
+    return {
+        "seq": entry.seq,
+        "cost": target.cost(entry),
+        "against": None,
+        "before_seq": entry.seq,
+        "before_which": "before",
         "diff": diff_view.build_view(raw, before, after, target.masker),
         # A row carries its params short; the detail shows them whole.
-        "params_full": "" if against or not shown_entry.params else pretty(shown_entry.params),
+        "params_full": pretty(shown_entry.params) if shown_entry.params else "",
     }
-    return render(request, "ddt_timetravel/diff.html", context)
+
+
+def _comparison(target: Target, base: numbering.Entry, entry: numbering.Entry) -> dict[str, Any]:
+    """How the state after ``entry`` differs from the state after ``base``."""
+    # Masked together: a secret of either event is hidden in both.
+    shown_base, shown_entry = target.masker.events([base.snapshot, entry.snapshot])
+    before, after = shown_base.state_after, shown_entry.state_after
+    return {
+        "seq": entry.seq,
+        "cost": None,
+        "against": base.seq,
+        "before_seq": base.seq,
+        "before_which": "after",
+        "diff": diff_view.build_view(
+            diff_view.raw_diff(before, after), before, after, target.masker
+        ),
+        "params_full": "",
+    }
 
 
 def replay_form(request: HttpRequest) -> HttpResponse:
     """The replay editor of event ``seq``: rows carry none until their Replay is pressed."""
-    seq = _int_param(request, "seq")
+    seq = query.int_param(request, "seq")
     target = _target(request)
     draft = replay_draft(target.entry(seq), target.masker)
     return render(request, "ddt_timetravel/replay_form.html", {"draft": draft})
@@ -294,9 +249,9 @@ def replay_form(request: HttpRequest) -> HttpResponse:
 
 def state_node(request: HttpRequest) -> HttpResponse:
     """One level of a recorded state, for the lazily expanded tree."""
-    seq = _int_param(request, "seq")
-    which = _which_param(request)
-    offset = _int_param(request, "offset", default=0)
+    seq = query.int_param(request, "seq")
+    which = query.which_param(request)
+    offset = query.int_param(request, "offset", default=0)
     path = state_tree.parse_path(request.GET.get("path"))
     target = _target(request)
     snapshot = target.masker.event(target.entry(seq).snapshot)
@@ -331,28 +286,23 @@ def _selected_entries(
 
 def _range_params(request: HttpRequest) -> tuple[int, int]:
     """The ``from``..``to`` event numbers of a selection."""
-    first = _int_param(request, "from", default=1)
-    last = _int_param(request, "to", default=MAX_SEQ)
+    first = query.int_param(request, "from", default=1)
+    last = query.int_param(request, "to", default=query.MAX_SEQ)
     if last < first:
-        raise BadQuery("'to' must not be before 'from'.")
+        raise query.BadQuery("'to' must not be before 'from'.")
     return first, last
 
 
 def _matching(
     request: HttpRequest, entries: list[numbering.Entry], masker: Masker
 ) -> list[numbering.Entry]:
-    """The ``entries`` that match the filters; Gone when none is left."""
+    """The ``entries`` that match the filters; NotFound when none is left."""
     filters = Filters.from_query(request.GET)
     if filters.active:
         entries = [e for e in entries if match(e.snapshot, filters, masker) is not None]
     if not entries:
-        raise Gone("No held event is in that range or matches the filters.")
+        raise NotFound("No held event is in that range or matches the filters.")
     return entries
-
-
-def _file_slug(view_path: str) -> str:
-    """``counter_view`` for ``demo_app.views.CounterView``: the test's name without ``test_``."""
-    return pytest_module.test_name(view_path, []).removeprefix("test_")
 
 
 def _download(content: str, filename: str, content_type: str) -> HttpResponse:
@@ -365,11 +315,11 @@ def export_timeline(request: HttpRequest) -> HttpResponse:
     """Download the selected events as JSON, or as a pytest module that replays them."""
     kind = request.GET.get("format") or "json"
     if kind not in ("json", "pytest"):
-        raise BadQuery("The 'format' parameter must be 'json' or 'pytest'.")
+        raise query.BadQuery("The 'format' parameter must be 'json' or 'pytest'.")
     target = _target(request)
     entries = _selected_entries(request, target)
     view_path = dotted_path(target.view)
-    slug = _file_slug(view_path)
+    slug = pytest_module.view_slug(view_path)
     if kind == "pytest":
         source = pytest_module.pytest_module(view_path, entries, target.masker)
         return _download(source, f"test_{slug}_timetravel.py", "text/x-python; charset=utf-8")
@@ -459,17 +409,17 @@ def check_timeline(request: HttpRequest) -> HttpResponse:
             limits.too_deep(v)
             for v in (snapshot.params, snapshot.state_before, snapshot.state_after)
         ):
-            raise BadQuery(
+            raise query.BadQuery(
                 f"Event #{entry.seq} is nested more than {limits.MAX_DEPTH} levels deep: "
                 "it cannot be run again here."
             )
     if request.GET.get("begin") and replay_check.only_masked(entries, masker):
-        raise BadQuery("Every change in these events is masked: there is nothing to compare.")
+        raise query.BadQuery("Every change in these events is masked: there is nothing to compare.")
     chunk = entries[:CHECK_CHUNK]
     try:
         checks = replay_check.check_events(view_path, chunk, masker)
     except replay_check.CannotCheck as exc:
-        raise BadQuery(str(exc)) from None
+        raise query.BadQuery(str(exc)) from None
     rest = entries[len(chunk) :]
     html = render_to_string("ddt_timetravel/check_rows.html", {"checks": checks}, request)
     return JsonResponse(
@@ -541,12 +491,12 @@ def timeline_charts(request: HttpRequest) -> HttpResponse:
 
 
 def _kept(request: HttpRequest, kept_id: str) -> earlier.Kept:
-    """One of this browser's earlier sessions; Gone when it is not (or no longer) kept."""
+    """One of this browser's earlier sessions; NotFound when it is not (or no longer) kept."""
     if not earlier.valid_id(kept_id):
-        raise BadQuery("An earlier session's id is 32 hexadecimal digits.")
+        raise query.BadQuery("An earlier session's id is 32 hexadecimal digits.")
     kept = earlier.find(request, kept_id)
     if kept is None:
-        raise Gone(
+        raise NotFound(
             "That earlier session is no longer kept: the server restarted, or newer "
             "sessions of this browser took its place."
         )
@@ -566,8 +516,8 @@ def earlier_sessions(request: HttpRequest) -> HttpResponse:
     kept = _kept(request, kept_id)
     kind = request.GET.get("format") or ""
     if kind not in ("", "json", "pytest"):
-        raise BadQuery("The 'format' parameter must be 'json' or 'pytest'.")
-    slug = _file_slug(kept.view_path)
+        raise query.BadQuery("The 'format' parameter must be 'json' or 'pytest'.")
+    slug = pytest_module.view_slug(kept.view_path)
     if kind == "json":
         return _download(kept.document.decode("utf-8"), f"{slug}-earlier.json", "application/json")
     if kind == "pytest":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,3 +205,24 @@ def build_rows(
         previous_ts = entry.snapshot.ts
     rows.reverse()
     return rows
+
+
+def timeline_rows(
+    entries: Sequence[Entry],
+    previous_ts: Mapping[int, float | None],
+    masker: Masker,
+    costs: Sequence[EventCost],
+    found: Mapping[int, Any],
+    replay_of: Callable[[int], int | None],
+) -> list[EventRow]:
+    """A timeline page's rows, newest first: each with its cost, where the filters found
+    it, and the event it replays (``replay_of(seq)``)."""
+    return [
+        dataclasses.replace(
+            build_row(entry, previous_ts.get(entry.seq), masker),
+            replay_of=replay_of(entry.seq),
+            cost=cost,
+            found_in=found.get(entry.seq, ()),
+        )
+        for entry, cost in reversed(list(zip(entries, costs, strict=True)))
+    ]

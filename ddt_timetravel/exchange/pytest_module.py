@@ -50,7 +50,7 @@ from ..core.replay_compare import (
 )
 from .json_export import package_version
 
-__all__ = ["is_volatile", "pytest_module", "test_name"]
+__all__ = ["is_volatile", "pytest_module", "test_name", "view_slug"]
 
 LINE_LENGTH = 99
 REFUSALS = frozenset({"permission_denied", "validation_failed"})
@@ -295,6 +295,11 @@ def _identifier(text: str) -> str:
     return name.lower() or "event"
 
 
+def view_slug(view_path: str) -> str:
+    """``counter_view`` for ``demo_app.views.CounterView``: names the test and the files."""
+    return _identifier(view_path.rpartition(".")[2])
+
+
 def test_name(view_path: str, events: Sequence[ExportedEvent]) -> str:
     """``test_counter_view_increment_add``: named after the view and its events."""
     names: list[str] = []
@@ -302,7 +307,7 @@ def test_name(view_path: str, events: Sequence[ExportedEvent]) -> str:
         if _identifier(event.name) not in names:
             names.append(_identifier(event.name))
     shown = names[:4] + (["and_more"] if len(names) > 4 else [])
-    return "test_" + "_".join([_identifier(view_path.rpartition(".")[2]), *shown])
+    return "test_" + "_".join([view_slug(view_path), *shown])
 
 
 def _send(event: ExportedEvent) -> list[str]:

@@ -177,3 +177,8 @@ def test_the_module_is_valid_python_that_names_the_view_and_has_no_secrets():
 def test_nothing_to_export_is_refused():
     with pytest.raises(ValueError, match="no events"):
         exported.pytest_module(COUNTER, [], Masker())
+
+
+def test_the_view_slug_names_the_test_and_the_downloaded_files():
+    assert exported.view_slug(COUNTER) == "counter_view"
+    assert exported.test_name(COUNTER, []) == "test_counter_view"
