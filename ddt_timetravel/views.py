@@ -28,7 +28,7 @@ from djust.time_travel import TimeTravelBuffer
 
 from . import _djust, embedded, query
 from .core import key_history, limits, numbering, paging, watch
-from .core.cost import EventCost, event_cost, event_costs
+from .core.cost import EventCost
 from .core.masking import Masker
 from .core.search import Filters, match
 from .display import charts, diff_view, state_tree
@@ -38,6 +38,7 @@ from .exchange import json_export, json_import, pytest_module, replay_check
 from .ownership import ViewNotFound, find_view, instance_id, parse_session_id
 from .page import dotted_path
 from .recording import earlier, shown
+from .recording.turns import event_cost, event_costs
 
 #: Exports up to this many characters are indented for reading; bigger ones stay compact.
 PRETTY_EXPORT_LIMIT = 256 * 1024

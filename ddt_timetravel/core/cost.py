@@ -1,6 +1,7 @@
 """What one event cost: handler and render time, SQL queries, patch and state size.
 
-The numbers come from the event's own turn on this socket (:mod:`.turns`):
+The numbers come from the event's own turn on this socket (measured by
+:mod:`ddt_timetravel.recording.turns`, which passes them in with the thresholds):
 the handler, the re-render with every query the template caused, and the
 patch sent back. An event whose turn was not measured (recorded before the
 panel was installed, or held by another process) shows no numbers at all,
@@ -15,17 +16,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from debug_toolbar.panels.sql.utils import reformat_sql
 from django.utils.safestring import SafeString, mark_safe
 
-from ..conf import get_setting
 from ..display.formatting import compact, human_bytes
-from ..recording import turns
 from .masking import Masker
+
+if TYPE_CHECKING:
+    from ..recording.turns import TurnCost, TurnQuery
 
 
 class MaskedParams:
@@ -72,6 +72,10 @@ class Query:
     @property
     def formatted(self) -> SafeString:
         """The SQL laid out and highlighted by the toolbar's own formatter (HTML-escaped)."""
+        # Imported here: the toolbar's SQL panel loads its models, and the package
+        # (its worker consumer in asgi.py) loads before Django's app registry.
+        from debug_toolbar.panels.sql.utils import reformat_sql
+
         html: str = reformat_sql(self.sql, with_toggle=False)
         return mark_safe(html)  # the toolbar's formatter escapes the SQL
 
@@ -145,20 +149,30 @@ def state_size(state: Any) -> int:
     return len(json.dumps(state or {}, default=str).encode("utf-8"))
 
 
-def _key(query: turns.TurnQuery) -> tuple[str, str]:
+def _key(query: TurnQuery) -> tuple[str, str]:
     # repr() as the toolbar does: params may hold unhashable values.
     return query.sql, repr(query.params)
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """From which handler time an event is slow, from how many queries it is heavy."""
+
+    slow_ms: float
+    many_queries: int
+
+
 def build_cost(
     snapshot: Any,
-    measured: turns.TurnCost | None,
+    measured: TurnCost | None,
     masker: Masker,
+    thresholds: Thresholds,
     before_bytes: int | None = None,
 ) -> EventCost:
     """The cost of one recorded event from its measured turn (if any) and its states.
 
-    ``before_bytes``, when known, is the size of the state before (see :func:`event_costs`).
+    ``before_bytes``, when known, is the size of the state before (consecutive
+    events often share it).
     """
     recorded = measured.queries if measured is not None else ()
     similar = Counter(query.sql for query in recorded)
@@ -197,30 +211,8 @@ def build_cost(
         repeated=repeated,
         state_bytes=after,
         state_growth=after - before,
-        slow=handler_ms is not None and handler_ms >= get_setting("SLOW_EVENT_MS"),
-        heavy=len(queries) >= get_setting("MANY_QUERIES") or bool(repeated),
+        slow=handler_ms is not None and handler_ms >= thresholds.slow_ms,
+        heavy=len(queries) >= thresholds.many_queries or bool(repeated),
         queries_cut=measured.queries_cut if measured is not None else False,
         toolbar_id=measured.toolbar_id if measured is not None else None,
     )
-
-
-def event_cost(snapshot: Any, masker: Masker) -> EventCost:
-    """The cost of one live event, from the turn of this socket that recorded it."""
-    return build_cost(snapshot, turns.for_snapshot(snapshot), masker)
-
-
-def event_costs(snapshots: Sequence[Any], masker: Masker) -> list[EventCost]:
-    """The costs of live events in recorded order, each state serialised once.
-
-    An event usually starts from the state the previous one left: when the two
-    are equal, the before-state's size is the previous after-state's.
-    """
-    costs: list[EventCost] = []
-    previous: Any = None
-    for snapshot in snapshots:
-        before_bytes = None
-        if previous is not None and snapshot.state_before == previous.state_after:
-            before_bytes = costs[-1].state_bytes
-        costs.append(build_cost(snapshot, turns.for_snapshot(snapshot), masker, before_bytes))
-        previous = snapshot
-    return costs

@@ -19,9 +19,9 @@ from typing import Any
 from djust.serialization import decimal_tags_to_strings
 
 from .. import __version__
-from ..core.cost import event_cost
 from ..core.masking import MASKED, Masked, Masker, PartlyMasked
 from ..core.numbering import Entry
+from ..recording.turns import event_cost
 
 FORMAT = "ddt-timetravel/2"
 #: Every format this version opens: format 1 has no ``cost``.

@@ -20,11 +20,14 @@ import contextvars
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..conf import get_setting
+from ..core.cost import EventCost, Thresholds, build_cost
+from ..core.masking import Masker
 from . import sql_source
 
 #: At most this many queries are kept per turn; a runaway loop is reported as cut.
@@ -218,3 +221,36 @@ def last_restore(view: Any) -> TurnCost | None:
     """The re-render cost of the last restore of ``view``, if one was measured."""
     with _lock:
         return _last_restore.get(view)
+
+
+# -- the cost of a live event, from the turn that recorded it -------------------------
+
+
+def cost_thresholds() -> Thresholds:
+    """The project's ``SLOW_EVENT_MS`` and ``MANY_QUERIES``."""
+    return Thresholds(
+        slow_ms=float(get_setting("SLOW_EVENT_MS")), many_queries=int(get_setting("MANY_QUERIES"))
+    )
+
+
+def event_cost(snapshot: Any, masker: Masker) -> EventCost:
+    """The cost of one live event, from the turn of this socket that recorded it."""
+    return build_cost(snapshot, for_snapshot(snapshot), masker, cost_thresholds())
+
+
+def event_costs(snapshots: Sequence[Any], masker: Masker) -> list[EventCost]:
+    """The costs of live events in recorded order, each state serialised once.
+
+    An event usually starts from the state the previous one left: when the two
+    are equal, the before-state's size is the previous after-state's.
+    """
+    thresholds = cost_thresholds()
+    costs: list[EventCost] = []
+    previous: Any = None
+    for snapshot in snapshots:
+        before_bytes = None
+        if previous is not None and snapshot.state_before == previous.state_after:
+            before_bytes = costs[-1].state_bytes
+        costs.append(build_cost(snapshot, for_snapshot(snapshot), masker, thresholds, before_bytes))
+        previous = snapshot
+    return costs

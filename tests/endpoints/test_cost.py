@@ -279,8 +279,8 @@ async def test_a_django_template_query_names_its_template_line(live_socket):
 def test_costs_in_a_row_measure_each_state_as_one_cost_alone_would():
     from djust.time_travel import EventSnapshot
 
-    from ddt_timetravel.core.cost import event_cost, event_costs
     from ddt_timetravel.core.masking import Masker
+    from ddt_timetravel.recording.turns import event_cost, event_costs
 
     def snapshot(before, after):
         return EventSnapshot(

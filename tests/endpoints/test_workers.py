@@ -298,19 +298,32 @@ def test_the_old_import_path_still_gives_the_consumers_and_says_where_they_moved
     assert old.TimeTravelConsumerMixin is workers.TimeTravelConsumerMixin
 
 
-def test_the_asking_side_loads_without_the_endpoints_it_serves():
-    """No cycle: the endpoint table imports the asking side, never the other way round."""
+def _in_a_fresh_interpreter(code: str) -> str:
+    """What ``code`` prints in a new Python with the test settings named, Django not set up."""
     import os
     import subprocess
     import sys
 
-    code = (
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.support.settings", "PYTHONPATH": ".:demo"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_asking_side_loads_without_the_endpoints_it_serves():
+    """No cycle: the endpoint table imports the asking side, never the other way round."""
+    loaded = _in_a_fresh_interpreter(
         "import sys, ddt_timetravel.workers.transport\n"
         "print(sorted(m for m in sys.modules if m.startswith('ddt_timetravel.')))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": ".:demo"}
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout
     for module in ("endpoints", "views", "panels", "workers.consumer"):
         assert f"'ddt_timetravel.{module}'" not in loaded, loaded
+
+
+def test_asgi_py_may_import_the_consumer_before_django_is_set_up():
+    """As the documented ``asgi.py`` does: the import comes before ``get_asgi_application()``."""
+    printed = _in_a_fresh_interpreter(
+        "from ddt_timetravel.workers import TimeTravelLiveViewConsumer\n"
+        "print(TimeTravelLiveViewConsumer.__name__)"
+    )
+    assert printed.strip() == "TimeTravelLiveViewConsumer"
