@@ -323,7 +323,13 @@ async def test_profile_secrets_never_leave_the_server(live_socket):
         assert TAG not in body, f"a secret is in {where}"
     shown = {where: body for where, status, body in answers if status == 200}
     timeline = next(body for where, body in shown.items() if "timeline" in where)
-    assert "ada" in timeline and "•••• masked" in timeline  # the masked rows were shown
+    assert "ada" in timeline  # the rows were shown; a row's full params come with its diff
+    diff = next(
+        body
+        for where, body in shown.items()
+        if "/diff/" in where and "'seq': '1'" in where and "against" not in where
+    )
+    assert "•••• masked" in diff  # the masked params and state were shown
     # Searching for the secret (or a piece of it) finds no row: no oracle.
     searches = [
         body for where, body in shown.items() if "timeline" in where and "'q': 'S3CR3T" in where
