@@ -36,7 +36,9 @@ async def page_of(live, **params) -> tuple[list[int], dict[str, int]]:
         int(li.attrib["data-tt-seq"]) for li in document.iter("li") if "data-tt-seq" in li.attrib
     ]
     fragment = next(el for el in document.iter("div") if "data-djtt-fragment" in el.attrib)
-    numbers = {name: int(fragment.attrib[f"data-djtt-{name}-seq"]) for name in ("head", "last", "from")}
+    numbers = {
+        name: int(fragment.attrib[f"data-djtt-{name}-seq"]) for name in ("head", "last", "from")
+    }
     return seqs, numbers
 
 
