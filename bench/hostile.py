@@ -178,8 +178,10 @@ def _earlier_requests(client: Any, worst: dict[str, Worst], shape: str) -> None:
     from ddt_timetravel.recording import earlier
 
     kept = max(earlier.STORE.of_all(), key=lambda k: k.ended_at, default=None)
-    if kept is None:
-        worst.setdefault("earlier session kept", Worst()).add(0.0, 0.0, shape, 0)
+    if kept is None:  # bigger than EARLIER_SESSIONS_MAX_BYTES even with one event
+        worst.setdefault("earlier session: none kept (over its byte budget)", Worst()).add(
+            0.0, 0.0, shape, 0
+        )
         return
     url = reverse("djdt:ddt_timetravel_earlier")
     for label, query in (
