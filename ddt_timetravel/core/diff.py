@@ -16,7 +16,6 @@ masked value can still say that it changed.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 from collections import Counter
@@ -404,31 +403,32 @@ def path_step(part: Any, first: bool = False) -> str:
 def same_items(before: list[Any], after: list[Any]) -> bool:
     """The same items, counted with repeats, whatever their order (a reorder).
 
-    Items with distinct ids are compared as one JSON text each side, ``after``
-    put in ``before``'s id order: two encoder calls instead of one per item,
-    for the long lists that are shuffled or sorted.
+    Items with distinct ids are compared by id, as Python compares values (in C,
+    without encoding anything): a reorder of a long list of records costs what
+    its row's one-line summary is worth. Other items are counted by their JSON,
+    which tells 1, True and 1.0 apart.
     """
     if len(before) != len(after):
         return False
     old_ids, new_ids = _distinct_ids(before), _distinct_ids(after)
     if old_ids is not None and new_ids is not None:
         by_id = dict(zip(new_ids, after, strict=True))
-        if by_id.keys() != set(old_ids):
-            return False
-        with contextlib.suppress(TypeError):
-            return _CANONICAL(before) == _CANONICAL([by_id[item_id] for item_id in old_ids])
+        return by_id.keys() == set(old_ids) and [by_id[i] for i in old_ids] == before
     return Counter(map(_fingerprint, before)) == Counter(map(_fingerprint, after))
 
 
 def _distinct_ids(items: list[Any]) -> list[Any] | None:
-    """The ids of ``items`` when each is a dict with its own id (as :func:`_keyed`), else None."""
-    ids: list[Any] = []
-    for item in items:
-        item_id = item.get(ID_KEY) if item.__class__ is dict else None
-        if item_id.__class__ not in (int, str):
-            return None
-        ids.append(item_id)
-    return ids if len(set(ids)) == len(ids) else None
+    """The ids of ``items`` when each is a dict with its own id (as :func:`_keyed`), else None.
+
+    Read with comprehensions and sets, not a Python loop per item: it runs on every
+    long list a timeline row summarises.
+    """
+    if not all(item.__class__ is dict for item in items):
+        return None
+    ids = [item.get(ID_KEY) for item in items]
+    if not set(map(type, ids)) <= {int, str} or len(set(ids)) != len(ids):
+        return None
+    return ids
 
 
 def list_steps(items: list[Any]) -> list[Any]:

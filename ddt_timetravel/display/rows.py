@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,11 +120,16 @@ def top_level_changes(
 
 
 def _single_difference(old: Any, new: Any) -> tuple[Any, Any, Any] | None:
-    """The one key or position where two dicts (or equal-length lists) differ."""
+    """The one key or position where two dicts (or equal-length lists) differ.
+
+    Stops at the second difference: a shuffled list differs almost everywhere.
+    """
     if isinstance(old, dict) and isinstance(new, dict):
-        keys = [k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING)]
+        differing = (k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING))
+        keys = list(itertools.islice(differing, 2))
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        keys = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        positions = (i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
+        keys = list(itertools.islice(positions, 2))
     else:
         return None
     if len(keys) != 1:
