@@ -78,8 +78,9 @@ class Target:
         )
         return [limits.displayable_entry(entry) for entry in held] if displayable else held
 
-    def entry(self, seq: int) -> numbering.Entry:
-        """Event ``seq`` if it is still held."""
+    def entry(self, seq: int, displayable: bool = True) -> numbering.Entry:
+        """Event ``seq`` if it is still held (``displayable=False``: as recorded, when
+        nothing of it is shown)."""
         buffer = self.recorded_buffer()
         window, entries = numbering.read(self.view, buffer, first_seq=seq, last_seq=seq)
         if not entries:
@@ -87,7 +88,7 @@ class Target:
                 f"Event #{seq} is no longer held: the buffer keeps the last "
                 f"{window.capacity} events. Pick a newer row."
             )
-        return limits.displayable_entry(entries[0])
+        return limits.displayable_entry(entries[0]) if displayable else entries[0]
 
     def cost(self, entry: numbering.Entry) -> EventCost:
         """What event ``entry`` cost, measured in its own turn on this socket."""
@@ -187,7 +188,7 @@ def locate(request: HttpRequest) -> HttpResponse:
     """Current buffer position of event ``seq``, so a click restores that very event."""
     seq = query.int_param(request, "seq")
     target = _target(request)
-    entry = target.entry(seq)
+    entry = target.entry(seq, displayable=False)  # only its position is answered
     return JsonResponse({"seq": seq, "index": entry.index, "length": len(target.buffer or ())})
 
 
