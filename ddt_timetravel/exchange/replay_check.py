@@ -278,13 +278,17 @@ def check_event(cls: type, entry: Entry, masker: Masker) -> EventCheck:
         return EventCheck(entry.seq, name, "diverged", message, skipped=tuple(skipped))
     finally:
         _sink.reset(token)
-    effects = (
-        *_emails(mail.outbox[outbox_start:]),
-        *(f"would have pushed event {event!r} to the page" for event, _ in pushed),
-        *sink,
-    )
-    # What the event held (and what this run raised) is masked as the event would be.
+    # What the event held (and what this run raised or sent) is masked as the event
+    # would be: an email's subject may quote a token the event's params carry.
     context = [snapshot.params, snapshot.state_before, snapshot.state_after]
+    effects = tuple(
+        masker.mask_text(effect, context) or ""
+        for effect in (
+            *_emails(mail.outbox[outbox_start:]),
+            *(f"would have pushed event {event!r} to the page" for event, _ in pushed),
+            *sink,
+        )
+    )
     changed_error = masker.mask_text(_error_change(snapshot.error, error), context)
     if changed_error is not None:
         return EventCheck(entry.seq, name, "diverged", changed_error, (), tuple(skipped), effects)

@@ -91,6 +91,18 @@ async def test_long_ranges_come_in_chunks(live_socket):
     assert only["checked"] == 2 and only["next"] is None
 
 
+async def test_a_side_effect_quoting_a_secret_of_the_event_is_masked(live_socket):
+    await live_socket.mount("tests.support.live_views.SideEffectsView", "/effects/")
+    await live_socket.event(
+        "notify", to="grace@example.com", subject="Your code tok-93817", reset_token="tok-93817"
+    )
+
+    [answer] = await check_all(live_socket)
+
+    assert "would have sent 1 email to grace@example.com" in answer["html"]
+    assert "tok-93817" not in answer["html"]
+
+
 async def test_side_effects_are_contained_and_listed(live_socket):
     from channels.layers import get_channel_layer
     from django.contrib.auth.models import User

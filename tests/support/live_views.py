@@ -132,13 +132,13 @@ class SideEffectsView(LiveView):
         self.sent = 0
 
     @event_handler()
-    def notify(self, to: str = "ada@example.com", **kwargs):
+    def notify(self, to: str = "ada@example.com", subject: str = "Hello", **kwargs):
         from django.contrib.auth.models import User
         from django.core.mail import send_mail
         from djust.push import push_to_view
 
         User.objects.create(username=f"notified-{User.objects.count() + 1}")
-        send_mail("Hello", "A note", "app@example.com", [to])
+        send_mail(subject, "A note", "app@example.com", [to])
         self.push_event("flash", {"text": "sent"})
         push_to_view("tests.support.live_views.NoTimeTravelView", state={"count": 0})
         self.sent += 1
