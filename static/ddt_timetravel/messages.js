@@ -7,11 +7,14 @@ import { panelRoot } from "./toolbar.js";
 const messages = {}; // slot -> {text, kind}: errors and results, kept until dismissed
 let pollFailing = false; // the main message is the poll's own trouble
 
-/** The status line: live, viewing, or what the panel waits for. */
+/** The status line: live, viewing, or what the panel waits for. One line at wide
+ * widths, cut with an ellipsis: its title keeps the whole text for the pointer. */
 export function say(message) {
     const root = panelRoot();
     const status = root?.querySelector("[data-djtt-status]");
-    if (status) status.textContent = message;
+    if (!status) return;
+    status.textContent = message;
+    status.title = message;
 }
 
 /** Shows ``text`` in message slot ``slot`` (null clears it). */
