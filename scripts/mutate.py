@@ -39,14 +39,18 @@ def checkout_files() -> list[str]:
         check=True,
         capture_output=True,
     ).stdout.decode()
-    return [name for name in listed.split("\0") if name and (REPO_ROOT / name).is_file()]
+    return [name for name in listed.split("\0") if name and (REPO_ROOT / name).exists()]
 
 
 def copy_checkout(target: Path) -> None:
+    """Copy the checkout's files; symlinks (the package's templates and static) stay links."""
     for name in checkout_files():
-        destination = target / name
+        source, destination = REPO_ROOT / name, target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO_ROOT / name, destination)
+        if source.is_symlink():
+            destination.symlink_to(os.readlink(source))
+        elif source.is_file():
+            shutil.copy2(source, destination)
 
 
 def results(workdir: Path) -> dict[str, str]:

@@ -16,9 +16,7 @@ from typing import Any
 
 import pytest
 
-# Frames that end the server's answer to an event: the re-render (patch or full
-# html), "nothing changed", or an error.
-EVENT_END_TYPES = frozenset({"patch", "html_update", "noop", "error"})
+from demo_harness.clients import EVENT_END_TYPES
 
 
 class LiveSocketError(AssertionError):
@@ -160,6 +158,7 @@ class LiveSocket:
 
 
 def create_django_session(data: dict[str, Any] | None = None) -> str:
+    """A new Django session (another "browser") in the database; its key."""
     from django.contrib.sessions.backends.db import SessionStore
 
     store = SessionStore()

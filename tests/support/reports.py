@@ -37,6 +37,7 @@ def pytest_runtest_makereport(
 
 
 def has_failed(request: pytest.FixtureRequest) -> bool:
+    """Whether the requesting test failed in its setup or its call (for teardown)."""
     node = request.node
     return any(
         getattr(node, f"rep_{when}", None) is not None and getattr(node, f"rep_{when}").failed
