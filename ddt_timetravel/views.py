@@ -14,7 +14,6 @@ The answers raise their refusals (:class:`query.BadQuery`, :class:`NotFound`, ..
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import itertools
 import json
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from .core.masking import Masker
 from .core.search import Filters, match
 from .display import charts, diff_view, state_tree
 from .display.formatting import pretty
-from .display.rows import build_rows, replay_draft, timeline_rows
+from .display.rows import imported_rows, replay_draft, timeline_rows
 from .exchange import json_export, json_import, pytest_module, replay_check
 from .ownership import ViewNotFound, find_view, instance_id, parse_session_id
 from .page import dotted_path
@@ -361,19 +360,12 @@ def _render_document(
     header, loaded = json_import.load(data, view_path)
     entries = [limits.displayable_entry(entry) for entry in loaded]
     masker = Masker.for_view(view)  # the file may hold secrets in clear: mask as live
-    rows = build_rows(entries, None, masker)
-    by_seq = {entry.seq: entry for entry in entries}
-    items = []
-    for row in rows:
-        recorded = by_seq[row.seq].snapshot
-        snapshot = masker.event(recorded)
-        found = match(snapshot, filters, masker) if filters.active else ()
-        if found is None:
-            continue
-        raw = diff_view.event_diff(snapshot)  # the key filter's diff, not a second one
-        view = diff_view.build_view(raw, snapshot.state_before, snapshot.state_after, masker)
-        row = dataclasses.replace(row, found_in=found, cost=event_cost(recorded, masker))
-        items.append((row, view))
+    items = imported_rows(
+        entries,
+        masker,
+        found=(lambda shown: match(shown, filters, masker)) if filters.active else None,
+        cost=lambda recorded: event_cost(recorded, masker),
+    )
     context = {"header": header, "items": items, "filters": filters, "total": len(entries)}
     return render(request, "ddt_timetravel/imported.html", {**context, **extra})
 

@@ -13,6 +13,7 @@ from ..core.cost import EventCost
 from ..core.diff import list_steps, path_step, same_items
 from ..core.masking import MASKED, Masker, contains_masked, is_masked
 from ..core.numbering import Entry
+from .diff_view import DiffView, build_view, event_diff
 from .formatting import clock_time, compact, compact_params, elapsed, pretty
 
 
@@ -232,3 +233,25 @@ def timeline_rows(
         )
         for entry, cost in reversed(list(zip(entries, costs, strict=True)))
     ]
+
+
+def imported_rows(
+    entries: Sequence[Entry],
+    masker: Masker,
+    found: Callable[[Any], Any] | None,
+    cost: Callable[[Any], EventCost],
+) -> list[tuple[EventRow, DiffView]]:
+    """An opened file's rows, newest first, each with its diff, its cost and where the
+    filters found it; ``found(masked snapshot)`` is None for an event the filters drop."""
+    by_seq = {entry.seq: entry for entry in entries}
+    items = []
+    for row in build_rows(entries, None, masker):
+        recorded = by_seq[row.seq].snapshot
+        snapshot = masker.event(recorded)
+        where = found(snapshot) if found is not None else ()
+        if where is None:
+            continue
+        raw = event_diff(snapshot)  # the key filter's diff, not a second one
+        view = build_view(raw, snapshot.state_before, snapshot.state_after, masker)
+        items.append((dataclasses.replace(row, found_in=where, cost=cost(recorded)), view))
+    return items
