@@ -46,19 +46,23 @@ def _drop(ref: weakref.ref[Any]) -> None:
 
 
 def is_small(value: Any, limit: int = SMALL_STATE_NODES) -> bool:
-    """True when ``value`` holds fewer than ``limit`` nodes; stops counting there."""
+    """True when ``value`` holds fewer than ``limit`` nodes; stops counting there.
+
+    A dict's keys are counted by its length, not visited: recorded keys are texts,
+    with nothing below them, and a wide state then costs a few hundred steps.
+    """
     stack = [value]
     count = 0
     while stack:
         item = stack.pop()
         count += 1
-        if count >= limit:
-            return False
         if isinstance(item, dict):
-            stack.extend(item.keys())
+            count += len(item)
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
+        if count >= limit:
+            return False
     return True
 
 

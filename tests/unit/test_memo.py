@@ -50,6 +50,13 @@ def test_is_small_stops_counting_at_the_limit():
     assert not memo.is_small(endless)
 
 
+def test_is_small_counts_a_dicts_keys_and_values():
+    half = memo.SMALL_STATE_NODES // 2
+    assert memo.is_small({f"k{i}": i for i in range(half - 1)})  # 1 + 2 × 127 nodes
+    assert not memo.is_small({f"k{i}": i for i in range(half)})  # 1 + 2 × 128
+    assert not memo.is_small({"rows": [{"id": i} for i in range(90)]})  # 1 + 2 + 90 × 3
+
+
 def test_the_memo_is_dropped_with_its_snapshot():
     big = snapshot(200)
     diff_view.event_diff(big)
