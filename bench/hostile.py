@@ -6,8 +6,9 @@ about 1 MB of JSON, or as deep as djust records), recorded as two events that
 differ a little, then every panel endpoint is asked about it twice: first with
 the memo emptied (the first request after the events, which masks them), then
 again with the memo kept (every later request). The socket is then closed and
-its earlier session opened, exported and checked. Hostile queries (numbers and
-paths a megabyte long) are sent on top. The time is the server's CPU time for
+its earlier session opened, exported and checked. Hostile queries (numbers,
+paths, child and earlier-session ids, key paths and watch expressions a megabyte
+long) are sent on top. The time is the server's CPU time for
 the request (``time.process_time``, in-process through Django's test client).
 Goal: at most 1 s for each endpoint, first request included.
 
@@ -142,6 +143,7 @@ def requests_for(session_id: str) -> list[tuple[str, str, dict[str, str]]]:
         ("watch", "watch", {"expr": "value"}),
         ("charts", "charts", {}),
         ("locate", "locate", {"seq": "2"}),
+        ("replay editor", "replay", {"seq": "2"}),
     ]
 
 
@@ -154,6 +156,12 @@ HOSTILE_QUERIES = (
     ("state, 1 MB nested 'path'", "state", {"seq": "2", "path": "[" * 500_000 + "]" * 500_000}),
     ("state, 1 MB 'offset'", "state", {"seq": "2", "offset": "9" * 1_000_000}),
     ("timeline, longest 'q'", "timeline", {"q": "[" * 200}),
+    ("timeline, 1 MB 'child'", "timeline", {"child": "c" * 1_000_000}),
+    ("timeline, 1 MB 'tab'", "timeline", {"tab": "t" * 1_000_000}),
+    ("export, 1 MB 'format'", "export", {"format": "j" * 1_000_000}),
+    ("earlier, 1 MB 'id'", "earlier", {"id": "f" * 1_000_000}),
+    ("key history, 1 MB 'keypath'", "key", {"keypath": "a." * 500_000}),
+    ("watch, 1 MB 'expr'", "watch", {"expr": "(" * 1_000_000}),
 )
 
 
