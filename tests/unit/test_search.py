@@ -49,8 +49,9 @@ def test_a_filter_longer_than_the_limit_is_refused_with_its_name(name):
 
 @pytest.mark.parametrize("value", ["yes", "true", "2", " 1"])
 def test_errors_must_be_one_or_zero(value):
-    with pytest.raises(BadFilter, match="must be 1 or 0"):
+    with pytest.raises(BadFilter) as refused:
         Filters.from_query({"errors": value})
+    assert str(refused.value) == "The 'errors' filter must be 1 or 0."
 
 
 @pytest.mark.parametrize(
@@ -118,6 +119,25 @@ def test_at_most_a_few_state_paths_are_named():
     after = {f"k{i}": "needle" for i in range(MAX_FOUND_PATHS + 3)}
     found = text_matches(snapshot({}, after), "needle", Masker())
     assert found == [f"k{i} (after)" for i in range(MAX_FOUND_PATHS)]
+
+
+def test_lists_in_params_are_searched_and_nested_list_items_are_named_by_id():
+    groups = [{"id": 1, "todos": [{"id": 7, "text": "buy needle"}]}]
+    event = snapshot({}, {"groups": groups}, params={"tags": ["x", "needle"]})
+    assert text_matches(event, "needle", Masker()) == [
+        "params",
+        "groups[id=1].todos[id=7].text (after)",
+    ]
+
+
+def test_the_mask_marker_left_inside_a_partly_masked_text_never_matches():
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl"
+    event = snapshot({}, {"note": f"call the API with Bearer {token} today"})
+    shown = Masker().event(event).state_after["note"]
+    assert token not in str(shown) and "today" in str(shown)
+    assert text_matches(event, "today", Masker()) == ["note (after)"]
+    for marker_text in ("masked", "••••"):
+        assert text_matches(event, marker_text, Masker()) is None, marker_text
 
 
 def test_numbers_are_searched_as_text_and_none_never_matches():
