@@ -19,6 +19,8 @@ view's first captured turn, and written as they were for its later turns.
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,11 +85,40 @@ def _put_back(stats: list[Any], aside: Aside) -> None:
         stats[position][key][index][code_key] = code
 
 
+#: Captured turns' request ids in the store, oldest first (see :func:`make_room`).
+_captured: deque[str] = deque()
+_captured_lock = threading.Lock()
+
+
+def events_share() -> int:
+    """How many captured turns the store keeps: half its ``RESULTS_CACHE_SIZE``."""
+    from debug_toolbar.settings import get_config
+
+    return max(1, int(get_config()["RESULTS_CACHE_SIZE"]) // 2)
+
+
+def make_room(store: Any, request_id: str) -> None:
+    """Count ``request_id`` in, and drop the oldest captured turns beyond the share.
+
+    The toolbar's store drops its oldest entry when full, whatever it is: a page
+    that ticks would push its own request out within seconds, and with it this
+    panel and every toolbar panel of the page. Events drop each other instead.
+    """
+    share = events_share()
+    with _captured_lock:
+        if request_id not in _captured:
+            _captured.append(request_id)
+        dropped = [_captured.popleft() for _ in range(len(_captured) - share)]
+    for old in dropped:
+        store.delete(old)
+
+
 def write(toolbar: Any, store: Any, masker: Masker, event: Any, masked: Mapping[str, Any]) -> None:
     """Save every panel's stats of ``toolbar`` into ``store``, masked for ``event``.
 
     ``masked`` holds panels' stats already masked (:data:`PER_SOCKET_PANELS`).
     """
+    make_room(store, toolbar.request_id)
     panel_ids = [panel_id for panel_id in toolbar.stats if panel_id not in masked]
     stats = [toolbar.stats[panel_id] for panel_id in panel_ids]
     aside = _set_code_aside(stats)

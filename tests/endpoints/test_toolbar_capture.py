@@ -194,6 +194,23 @@ async def test_a_restore_is_captured_and_named_as_a_restore(live_socket):
     ]
 
 
+async def test_a_burst_of_events_never_pushes_the_pages_request_out_of_the_store(live_socket):
+    from ddt_timetravel.recording.capture_store import events_share
+
+    store = get_store()
+    await live_socket.mount(QUERIES, "/")
+    store.save_panel("the-page-request", "HistoryPanel", {"request_url": "/"})
+    share = events_share()
+    for _ in range(2 * share + 3):
+        await live_socket.event("increment")
+    newest = await captured(live_socket, 2 * share + 3)
+
+    assert store.exists("the-page-request")
+    kept = [seq for seq in range(1, 2 * share + 4) if store.exists(toolbar_id(live_socket, seq))]
+    assert kept == list(range(share + 4, 2 * share + 4))  # the newest events, one share
+    assert store.exists(newest)
+
+
 async def test_a_refused_restore_stores_nothing(live_socket):
     await live_socket.mount(QUERIES, "/")
     await live_socket.event("increment")
