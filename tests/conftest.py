@@ -6,7 +6,8 @@ Three levels of real parts (see DESIGN.md, "Principles"):
   own ``LiveViewConsumer`` behind the demo's ASGI application, over channels'
   ``WebsocketCommunicator`` with a real Django session cookie.
 * ``live_server_url`` and its variants (:mod:`tests.support.demo_servers`): the demo
-  under daphne's ``runserver`` in a subprocess, served by ``demo_harness``.
+  under daphne's ``runserver`` in a subprocess, served by ``demo_harness``;
+  ``demo_server``, one a test may stop and start again.
 * ``browser`` / ``page`` (:mod:`tests.support.browser`): Playwright driving Debian's
   Chromium. Missing Chromium skips locally and fails on CI (``CI=true``).
 

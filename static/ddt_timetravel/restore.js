@@ -6,7 +6,7 @@
 import { report, say } from "./messages.js";
 import { markViewing, rowOf, rowsOf, selectedSeq, selectRow, setActiveRow } from "./rows.js";
 import { endpointUrl, fetchFragment } from "./server.js";
-import { liveView, socketReady, socketTrouble, usesSse } from "./socket.js";
+import { liveView, sendRefusal, socketReady, usesSse } from "./socket.js";
 import { refresh, statusLine } from "./timeline.js";
 import { PANEL_ID, panelRoot } from "./toolbar.js";
 import { view } from "./view_state.js";
@@ -15,7 +15,7 @@ let pendingReplay = null; // the replay form whose frame was sent, not yet ackno
 
 // Why a jump or replay cannot be sent; a new session refreshes the rows.
 function notLive(lv) {
-    const trouble = socketTrouble(lv);
+    const trouble = sendRefusal(lv);
     if (trouble) return trouble;
     refresh();
     return "The LiveView socket reconnected: djust mounted a new view with an empty history. These rows were of the previous one.";

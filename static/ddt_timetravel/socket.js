@@ -55,6 +55,15 @@ export function socketTrouble(lv) {
     return `The LiveView socket closed; djust's client is reconnecting (attempt ${attempt} of ${attempts}). The view it mounts again starts with an empty history.`;
 }
 
+/** Why a click cannot go through the socket now, in words that stay true while the
+ * status line counts djust's reconnect attempts (a kept message with a count would
+ * soon contradict it). Null when the socket is ready. */
+export function sendRefusal(lv) {
+    const trouble = socketTrouble(lv);
+    if (trouble === null || !socketClosed(lv) || lv.enabled === false) return trouble;
+    return "The LiveView socket closed; djust's client is reconnecting, so nothing was sent (the status line counts its attempts). The view it mounts again starts with an empty history.";
+}
+
 // djust's error frame since the socket's last "connect" frame, if the view did not
 // mount: djust answered the mount with it (e.g. a module not allowed).
 function mountRefusal(lv) {

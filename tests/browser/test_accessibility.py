@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from demo_harness import DemoServer
 from tests.support.browser_steps import (
     click_increment,
     message,
@@ -56,17 +53,6 @@ def audit(page, state: str, report: dict) -> None:
     problems = serious_violations(page)
     if problems:
         report[state] = problems
-
-
-@pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
-    """The demo on a port of its own, to be stopped and started again by the test."""
-    server = DemoServer.for_demo(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 # The toolbar's default (its shadow DOM) and its other layout (light DOM, UPDATE_ON_FETCH).

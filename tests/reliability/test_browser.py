@@ -9,30 +9,15 @@ has reconnected (a new socket session, a new view), the panel follows the new hi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from demo_harness import DemoServer
 from tests.support.browser_steps import message, open_time_travel, row, wait_for_live_view
 
 pytestmark = pytest.mark.browser
 
 NOT_ANSWERING = "The server did not answer"
 NOT_CONNECTED = "The LiveView socket closed; djust's client is reconnecting"
-
-
-@pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
-    """The demo on a port that stays the same when the test restarts it."""
-    server = DemoServer.for_demo(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_server_restart_while_the_panel_is_open(page, demo_server):

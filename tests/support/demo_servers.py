@@ -7,6 +7,7 @@ loopback port, its own migrated SQLite file); its log is printed when a test fai
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,15 @@ def csp_server_url(
 ) -> Iterator[str]:
     """The demo under a nonce-only ``style-src`` Content Security Policy."""
     yield from run_demo(request, tmp_path_factory, "tests.support.server_settings_csp")
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
+    """The demo on a port of its own that stays the same when the test stops and
+    starts it again (a server that goes away, and comes back)."""
+    server = DemoServer.for_demo(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
