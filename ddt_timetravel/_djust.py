@@ -58,7 +58,7 @@ from asgiref.sync import sync_to_async
 from djust.time_travel import EventSnapshot, TimeTravelBuffer, restore_snapshot
 from djust.websocket import LiveViewConsumer
 
-from .core import numbering
+from .core import limits, numbering
 from .page import dotted_path
 from .recording import shown, toolbar_capture, turns
 
@@ -229,6 +229,19 @@ def _find(
     return window, entry
 
 
+def _refuse_too_deep(seq: int, snapshot: Any, which: str, verb: str, replay: bool = False) -> None:
+    """Refused when the state a frame puts back (and, for a replay, its params) nests
+    deeper than :data:`.limits.MAX_DEPTH`: djust's restore walks it recursively and
+    would fail with a RecursionError (its traceback logged, its text sent as the error).
+    """
+    state = snapshot.state_before if which == "before" else snapshot.state_after
+    if limits.too_deep(state) or (replay and limits.too_deep(snapshot.params)):
+        raise Refused(
+            f"Event #{seq} is nested more than {limits.MAX_DEPTH} levels deep: djust cannot "
+            f"put it back; nothing was {verb}."
+        )
+
+
 def _newest_entry(view: Any, buffer: Any) -> tuple[numbering.Window, numbering.Entry]:
     """The newest event, for "Back to live": whichever it is when djust applies the frame."""
     try:
@@ -279,12 +292,14 @@ def prepare(consumer: Any, kind: Kind, data: dict[str, Any]) -> Applying | None:
             return None
         seq = window.head_seq + index
     component_id = data.get("component_id") if kind is COMPONENT_JUMP else None
+    which = "before" if kind is REPLAY else str(data.get("which", "before"))
+    _refuse_too_deep(seq, snapshot, which, kind.verb, replay=kind is REPLAY)
     return Applying(
         consumer=consumer,
         view=view,
         kind=kind,
         seq=seq,
-        which="before" if kind is REPLAY else str(data.get("which", "before")),
+        which=which,
         component_id=component_id if isinstance(component_id, str) else None,
         newest_seq=window.last_seq,
         event_name=snapshot.event_name,
@@ -737,6 +752,7 @@ def _earlier_snapshot(consumer: Any, wanted: EarlierState) -> tuple[Any, Any, An
     entry = next((e for e in kept.recorded_entries() if e.seq == wanted.seq), None)
     if entry is None:
         raise Refused(f"The earlier session holds no event #{wanted.seq}; nothing was restored.")
+    _refuse_too_deep(wanted.seq, entry.snapshot, wanted.which, "restored")
     return view, kept, entry.snapshot
 
 
@@ -826,6 +842,7 @@ def _child_entry(consumer: Any, data: dict[str, Any]) -> tuple[Any, str, numberi
         window, entry = _newest_entry(found, buffer)
     else:
         window, entry = _find(found, buffer, Identity.parse(raw, JUMP.verb), JUMP.verb)
+    _refuse_too_deep(entry.seq, entry.snapshot, which, JUMP.verb)
     return found, view_id, entry, window.last_seq
 
 

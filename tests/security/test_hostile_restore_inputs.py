@@ -4,11 +4,13 @@ The ``child`` parameter on every endpoint that takes it, an earlier session's
 ``id``, ``tab`` and ``format``, and the ``ddt_earlier`` and ``ddt_child`` jump
 frames over djust's real socket: each malformed value gets a short refusal
 that says what was wrong, another browser's earlier session is not there, and
-neither the page's view, its child nor any history changes.
+neither the page's view, its child nor any history changes. A state nested too deep
+for djust's restore is refused with the limit before djust tries.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,8 +19,10 @@ from asgiref.sync import sync_to_async
 from django.urls import reverse
 
 from ddt_timetravel import _djust
+from ddt_timetravel.core import limits
 from ddt_timetravel.recording import earlier
 from tests.endpoints.test_embedded_views import cart_event
+from tests.security.test_hostile_input import DEEP_VIEW, nested
 from tests.support.panel_client import panel_get
 from tests.support.security import client_for_session
 
@@ -155,13 +159,6 @@ def jump(**keys: Any) -> dict[str, Any]:
     return {"type": "time_travel_jump", "index": 0, "which": "after", **keys}
 
 
-def nested(depth: int) -> Any:
-    value: Any = 1
-    for _ in range(depth):
-        value = {"seq": value}
-    return value
-
-
 EARLIER_SHAPE = "ddt_earlier must be an object with an earlier session's id"
 HOSTILE_FRAMES = [
     *[
@@ -233,3 +230,35 @@ async def test_another_browsers_earlier_state_is_not_restored(live_socket, open_
 
     assert error["error"].startswith("That earlier session is no longer kept for this browser")
     assert histories(live_socket) == before
+
+
+async def test_a_state_too_deep_to_restore_is_refused_with_the_limit(
+    live_socket, open_live_socket, caplog
+):
+    caplog.set_level(logging.ERROR)
+    await live_socket.mount(DEEP_VIEW, "/deep/")
+    await live_socket.event("put", value=nested(600))
+    await live_socket.event("put", value=1)
+    await panel_get(live_socket, "timeline", tab=TAB)
+    caplog.clear()  # djust's push of the deep event itself logs; restoring must not
+    own = jump()  # djust's own frame: index 0 of this view's buffer, the deep one
+
+    refused = [await refusal_of(live_socket, own)]
+    assert live_socket.view.kind == "int"  # nothing was restored
+    await live_socket.communicator.disconnect(code=earlier.GOING_AWAY)
+    (kept,) = earlier.STORE.of_all()
+    again = await open_live_socket(session_key=live_socket.django_session_key)
+    await again.mount(DEEP_VIEW, "/deep/")
+    await again.event("put", value=1)
+    refused.append(await refusal_of(again, jump(ddt_earlier={"id": kept.id, "seq": 1})))
+
+    assert refused == [f"Event #1 is nested more than {limits.MAX_DEPTH} levels deep"] * 2
+    assert again.view.kind == "int"
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("djust")] == []
+
+
+async def refusal_of(live: Any, frame: dict[str, Any]) -> str:
+    """The first sentence of the error frame ``frame`` is answered with."""
+    await live.send(frame)
+    (*_, error) = await live.receive_until("error")
+    return error["error"].split(":")[0]
