@@ -262,3 +262,22 @@ async def refusal_of(live: Any, frame: dict[str, Any]) -> str:
     await live.send(frame)
     (*_, error) = await live.receive_until("error")
     return error["error"].split(":")[0]
+
+
+async def test_an_embedded_views_state_too_deep_to_restore_is_refused(live_socket):
+    await live_socket.mount("tests.support.live_views.DeepParentView", url="/deep-parent/")
+    for value in (nested(600), 1):
+        live_socket._ref += 1
+        params = {"value": value, "view_id": "deep"}
+        await live_socket.send(
+            {"type": "event", "event": "put", "params": params, "ref": live_socket._ref}
+        )
+        await live_socket.receive_until("embedded_update", "error")
+    child = _djust.child_views(live_socket.view)["deep"]
+    snapshot = child._time_travel_buffer.jump(0)
+    row = {"seq": 1, "ts": snapshot.ts, "event": snapshot.event_name, "ref": snapshot.ref}
+
+    refusal = await refusal_of(live_socket, jump(ddt_child="deep", ddt_event=row))
+
+    assert refusal == f"Event #1 is nested more than {limits.MAX_DEPTH} levels deep"
+    assert child.kind == "int"  # nothing was restored

@@ -310,3 +310,33 @@ class QuietShopView(LiveView):
         '{% live_render "demo_app.embedded.CartView" sticky=True %}</div>'
     )
     login_required = False
+
+
+class DeepChildView(LiveView):
+    """An embedded view that keeps whatever value it is sent, as deep as djust records."""
+
+    template = "{# djust:partial #}<div>{{ kind }}</div>"
+    time_travel_enabled = True
+    login_required = False
+    sticky = True
+    sticky_id = "deep"
+
+    def mount(self, request, **kwargs):
+        self.kind = "empty"
+        self.value = None
+
+    @event_handler()
+    def put(self, value=None, **kwargs):
+        self.kind = type(value).__name__
+        self.value = value
+
+
+class DeepParentView(LiveView):
+    """Embeds :class:`DeepChildView`."""
+
+    template = (
+        '{% load live_tags %}<div dj-root dj-view="tests.support.live_views.DeepParentView">'
+        '{% live_render "tests.support.live_views.DeepChildView" sticky=True %}</div>'
+    )
+    time_travel_enabled = True
+    login_required = False
