@@ -791,7 +791,10 @@ async def restore_earlier(consumer: Any, data: dict[str, Any]) -> None:
         )
     except Exception as exc:  # dev-only, reported like djust's jump
         logger.exception("ddt_timetravel: re-render after an earlier state failed")
-        await consumer.send_error(f"The re-render failed: {exc}", event=JUMP.frame_type)
+        # The panel shows this text: masked with what the restored event knows.
+        context = [snapshot.params, snapshot.state_before, snapshot.state_after]
+        told = kept.masker().mask_text(str(exc), context)
+        await consumer.send_error(f"The re-render failed: {told}", event=JUMP.frame_type)
         return
     buffer = time_travel_buffer(view)
     assert buffer is not None  # earlier.restore_refusal() refused a view without one
