@@ -452,11 +452,13 @@ def test_w006_says_nothing_when_it_cannot_tell(value):
 
 
 @pytest.mark.parametrize("settings_module", ["demo_project.settings", "tests.support.settings"])
-def test_manage_py_check_is_clean(settings_module):
+def test_manage_py_check_is_clean(settings_module, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "demo")]),
+        # The checks open the database: the demo's SQLite file, not in the checkout.
+        "DEMO_DB_PATH": str(tmp_path / "db.sqlite3"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
